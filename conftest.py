@@ -17,6 +17,39 @@ if TYPE_CHECKING:
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``Client.force_login`` stands for a complete sign-in: with the second factor for users
+    who have one. ``force_login_password_only`` keeps the bare password session, for the tests
+    that prove such a session is refused."""
+    from django.test import Client
+
+    if getattr(Client, "force_login_password_only", None):
+        return
+    original = Client.force_login
+
+    def force_login(self: Any, user: Any, backend: str | None = None) -> None:
+        from portal.tests.factories import record_second_factor
+        from portal.twofactor import has_totp
+
+        original(self, user, backend)
+        if has_totp(user):
+            record_second_factor(self, user)
+
+    Client.force_login_password_only = original  # type: ignore[attr-defined]
+    Client.force_login = force_login  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _cache_namespace() -> Iterator[None]:
+    """A fresh cache namespace per test (rate-limit counters never leak between tests)."""
+    import uuid
+
+    from portal.tests import cache_keys
+
+    cache_keys.NAMESPACE[0] = uuid.uuid4().hex
+    yield
+
+
 @pytest.fixture
 def user_with_roles(db: None) -> Callable[..., User]:
     """``user_with_roles(Role.COMMS_STAFF, email=...)`` -> a verified user (TOTP if staff)."""
@@ -102,8 +135,20 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Chromium reports each Content-Security-Policy violation on the console: any of them, on
+    # any page a browser test visits, fails the test.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from portal.input_guard import single_line_fields, validate_single_line
 from portal.models import OrgUnit, User
 from portal.roles import Role
 
@@ -82,6 +83,7 @@ class AccountRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")
         _choices(self, "administrators").queryset = staff_users()
+        single_line_fields(self, "proposed_name", "proposed_handle")  # in email subjects
         rules = naming_rules()
         prefix = rules.get("required_prefix")
         hint = "Without '@'."
@@ -117,7 +119,7 @@ class DecisionForm(forms.Form):
 
 
 class ActivationForm(forms.Form):
-    handle = forms.CharField(label="Live handle", max_length=100)
+    handle = forms.CharField(label="Live handle", max_length=100, validators=[validate_single_line])
     url = forms.URLField(label="Address of the account (URL)", assume_scheme="https")
     followers = forms.IntegerField(label="Followers today", min_value=0, initial=0)
 
@@ -303,8 +305,12 @@ class RegisterExistingForm(forms.Form):
 
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Unit")
     platform = forms.ChoiceField(choices=OfficialAccount.Platform.choices)
-    handle = forms.CharField(max_length=100, help_text="As it is on the platform, without '@'.")
-    name = forms.CharField(label="Account name", max_length=150)
+    handle = forms.CharField(
+        max_length=100,
+        help_text="As it is on the platform, without '@'.",
+        validators=[validate_single_line],
+    )
+    name = forms.CharField(label="Account name", max_length=150, validators=[validate_single_line])
     url = forms.URLField(
         label="Address of the account (URL)", required=False, assume_scheme="https"
     )

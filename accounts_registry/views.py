@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from portal.models import AuditEvent, User
 from portal.permissions import get_visible_or_404, role_required
+from portal.ratelimit import rate_limited
 from portal.roles import Role
 
 from . import selectors
@@ -78,6 +79,7 @@ def _user(request: HttpRequest) -> User:
 # --- Public -----------------------------------------------------------------------------------
 
 
+@rate_limited("account_lookup")
 def lookup(request: HttpRequest) -> HttpResponse:
     """Public "is this account official?" check by platform and handle."""
     form = LookupForm(request.GET or None)

@@ -16,6 +16,7 @@ from groups.models import (
     OutsidePresence,
 )
 from groups.requests import EDITABLE_FIELDS, RequestDetails
+from portal.input_guard import single_line_fields, validate_single_line
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -57,6 +58,7 @@ class RequestForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["maxlength"] = 200
+        single_line_fields(self, "title")  # it becomes part of email subjects
         self.fields["content"].widget.attrs["maxlength"] = 5000
         for name in ("event_start", "event_end"):
             field = self.fields[name]
@@ -147,7 +149,7 @@ class ScheduleForm(forms.Form):
 
 
 class CommunicationForm(forms.Form):
-    subject = forms.CharField(label="Subject", max_length=200)
+    subject = forms.CharField(label="Subject", max_length=200, validators=[validate_single_line])
     body = forms.CharField(
         label="Email text",
         max_length=10000,
@@ -220,6 +222,10 @@ class GroupForm(forms.ModelForm):
         model = AlumniGroup
         fields = ("name", "kind", "place", "country", "description", "status")
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        single_line_fields(self, "name")  # it becomes part of email subjects
 
 
 class CommitteeAppointForm(forms.Form):

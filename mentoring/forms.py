@@ -18,6 +18,7 @@ from mentoring.models import (
     SurveyResponse,
 )
 from mentoring.services import PROGRAMME_FIELDS
+from portal.input_guard import single_line_fields
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SCALE = [(i, str(i)) for i in range(1, 6)]
@@ -34,6 +35,10 @@ class ProgrammeForm(forms.ModelForm):
             "applications_close": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        single_line_fields(self, "name")  # it becomes part of email subjects
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accounts_registry.models import OfficialAccount
+from portal.input_guard import validate_single_line
 
 from .models import Category, Decision, Incident, Item
 
@@ -167,7 +168,9 @@ class StepForm(forms.Form):
 
 
 class RemovalRequestForm(forms.Form):
-    owner_name = forms.CharField(max_length=150, label="Owner's name")
+    owner_name = forms.CharField(
+        max_length=150, label="Owner's name", validators=[validate_single_line]
+    )
     owner_email = forms.EmailField(label="Owner's email")
     content_url = forms.URLField(
         max_length=500, required=False, label="Link to the content", assume_scheme="https"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_personal_data_view
 from portal.models import AuditEvent, User
 from portal.permissions import get_visible_or_404
+from portal.ratelimit import rate_limited
 
 from .forms import (
     CategoryForm,
@@ -506,6 +507,7 @@ def _api_error(status: int, message: str, details: list[str] | None = None) -> J
 
 @csrf_exempt  # machine-to-machine: authenticated by the bearer token, never by a cookie
 @require_POST
+@rate_limited("moderation_api", as_json=True)
 def api_items(request: HttpRequest, pk: int) -> JsonResponse:
     """``POST /moderation/api/channels/<id>/items`` with ``Authorization: Bearer <token>``."""
     header = request.headers.get("Authorization", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,7 +13,28 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.input_guard import CONTROL_CHARACTERS
 from portal.models import OutboundEmail
+
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,76}$")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as an exact ``str``, never a ``SafeString``.
+
+    ``render_to_string`` marks what it returns as safe; a text body kept in that form would
+    pass through the HTML wrapper unescaped, carrying whatever markup a user typed into it.
+    """
+    return str.__str__(text)
+
+
+def header_line(value: str) -> str:
+    """One line for a subject or header value: each run of control characters becomes a space.
+
+    Line breaks would let input add headers, and Django refuses them only at delivery (with
+    ``BadHeaderError``), long after the portal reported the email as sent.
+    """
+    return " ".join(CONTROL_CHARACTERS.sub(" ", plain_text(value)).split())
 
 
 def email_queue(
@@ -26,8 +48,9 @@ def email_queue(
 ) -> list[OutboundEmail]:
     """Write one outbox row per recipient and deliver them after commit.
 
-    ``template`` names ``<template>.txt`` (required) and ``<template>.html`` (optional); both
-    get ``base_url`` and ``recipient`` in their context.
+    ``template`` names ``<template>.txt`` (required; it turns autoescaping off, as it is plain
+    text) and ``<template>.html`` (optional; autoescaped like every page); both get
+    ``base_url`` and ``recipient`` in their context.
     """
     recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))
     created = []
@@ -60,13 +83,26 @@ def email_queue_rendered(
     category: str = "",
     headers: Mapping[str, str] | None = None,
 ) -> OutboundEmail:
-    """Write one already-rendered email to the outbox; delivered after commit."""
+    """Write one already-rendered email to the outbox; delivered after commit.
+
+    ``body_text`` is plain text whatever its type; ``body_html``, if given, must come from an
+    autoescaped template. The subject and header values are made single lines here, as a last
+    line of defence behind the forms that refuse control characters.
+    """
     from portal.queue import enqueue_on_commit
     from portal.tasks import deliver_email
 
+    body_text = plain_text(body_text)
+    subject = header_line(subject)
+    clean_headers = {}
+    for name, value in (headers or {}).items():
+        if not _HEADER_NAME.match(name):
+            raise ValueError(f"Not an email header name: {name!r}")
+        clean_headers[name] = header_line(value)
     if not body_html:
         # Every email has both parts: without a designed HTML template, the text becomes HTML
-        # (escaped, links made clickable), so nothing a user typed can inject markup.
+        # (escaped, as body_text is a plain str; links made clickable), so nothing a user typed
+        # can inject markup.
         body_html = render_to_string(
             "portal/email/plain_wrapper.html", {"subject": subject, "body": body_text}
         )
@@ -75,7 +111,7 @@ def email_queue_rendered(
         subject=subject[:255],
         body_text=body_text,
         body_html=body_html,
-        headers=dict(headers or {}),
+        headers=clean_headers,
         category=category,
     )
     enqueue_on_commit(deliver_email, email.pk)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guardian",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "portal",
     "groups",
     "accounts_registry",
@@ -78,7 +79,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.SessionLifetimeMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -151,16 +155,88 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+# Failed passwords and failed two-factor codes are counted per account ("key"): five in five
+# minutes and that account waits. The address-wide limit is the portal's own (see
+# portal.adapters): it counts the *distinct accounts* that failed from one address, so a campus
+# NAT or proxy is locked only by someone trying many accounts, never by one person's typos.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": os.environ.get("PORTAL_LOGIN_FAILED_LIMIT", "5/5m/key"),
     "signup": "20/h/ip",
     "reset_password": "10/h/ip,5/h/key",
+    "reset_password_email": "5/h/key",
     "confirm_email": "3/10m/key",
+}
+PORTAL_LOGIN_IP_ACCOUNTS_LIMIT = os.environ.get("PORTAL_LOGIN_IP_ACCOUNTS_LIMIT", "20/15m")
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (the client is
+# that many entries from the right); 0 trusts no header and uses the socket's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
+# Limits of the portal's own public endpoints, per client address ("count/period").
+PORTAL_RATE_LIMITS = {
+    "account_lookup": os.environ.get("PORTAL_LOOKUP_LIMIT", "60/m"),
+    "unsubscribe": os.environ.get("PORTAL_UNSUBSCRIBE_LIMIT", "20/m"),
+    "moderation_api": os.environ.get("PORTAL_MODERATION_API_LIMIT", "120/m"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alumni portal"
 MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30 s period: phone clocks drift
+MFA_RECOVERY_CODE_COUNT = 10
+
+# --- Sessions (OWASP ASVS 5.0 L2: absolute and idle limits) -----------------------------------
+# Database sessions; the key is rotated by every sign-in and again after the second factor.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+PORTAL_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("PORTAL_SESSION_ABSOLUTE_SECONDS", "43200"))
+PORTAL_STAFF_IDLE_SECONDS = int(os.environ.get("PORTAL_STAFF_IDLE_SECONDS", "1800"))
+PORTAL_IDLE_SECONDS = int(os.environ.get("PORTAL_IDLE_SECONDS", "43200"))
+SESSION_COOKIE_AGE = PORTAL_SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Cache: shared by every process, so rate limits count across workers ----------------------
+CACHE_KEY_PREFIX = os.environ.get("PORTAL_CACHE_PREFIX", "portal")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    # No Redis: a file cache in var/, shared by the web workers and the Celery worker of one
+    # machine (a per-process memory cache would let each gunicorn worker count on its own).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
+# --- Content-Security-Policy and Permissions-Policy ---------------------------------------------
+# Every script and stylesheet is a static file: no inline script or style is allowed. The
+# two-factor enrolment page shows its QR code as a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -206,7 +282,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # --- Celery -----------------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 # A silent broker must not hold a web request: fail fast, the outbox keeps the work.
@@ -310,8 +385,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

@@ -17,3 +17,6 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}  # keep the one the t
 # The live server answers each request in a thread of its own: persistent connections would
 # outlive those threads and keep sessions open on the test database after the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Every test counts rate limits in a namespace of its own (see portal.tests.cache_keys).
+CACHES["default"]["KEY_FUNCTION"] = "portal.tests.cache_keys.make_key"  # noqa: F405

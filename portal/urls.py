@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import views, views_auth
 
 portal_patterns = (
     [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own URLs: its sign-in goes through allauth (limits, two-factor).
+    path("admin/login/", views_auth.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("groups/", include("groups.urls")),
     path("social/", include("accounts_registry.urls")),

@@ -36,6 +36,7 @@ from groups.services import (
 )
 from groups.views.common import current_user
 from portal.permissions import get_visible_or_404
+from portal.ratelimit import rate_limited
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -183,6 +184,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a session or token
 @require_http_methods(["GET", "POST"])
+@rate_limited("unsubscribe")
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     membership_id = membership_from_token(token)
     membership = (

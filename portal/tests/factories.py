@@ -6,6 +6,7 @@ from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 
 from portal.models import OrgUnit, User
 from portal.permissions import grant_role
@@ -66,3 +67,21 @@ def make_user(*roles: Role, **kwargs: Any) -> User:
     if any(role in STAFF_ROLES for role in roles) and Role.STAFF not in role_list:
         role_list.append(Role.STAFF)
     return UserFactory(roles=role_list, **kwargs)
+
+
+def record_second_factor(client: Any, user: User) -> None:
+    """Mark ``client``'s session as having completed the TOTP step for ``user``.
+
+    ``Client.force_login`` models a password sign-in only; the staff middleware also needs the
+    second factor in the session, which a real sign-in records through allauth.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, "password", email=user.email)
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = request.session.session_key
