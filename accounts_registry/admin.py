@@ -1,12 +1,15 @@
-"""Django admin for the registry. Decisions and the access log are read-only history here:
-transitions happen through the portal's services, so their rules and audit trail hold."""
+"""Django admin for the registry: view-only, through the portal's services.
+
+Requests, accounts, approvals and assignments change only on the portal's pages, whose services
+apply the naming, two-administrator and generic-email rules and write the audit trail; adding an
+account or a request here would skip them. The admin keeps lists, filters, search and detail.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from portal.admin_base import ReadOnlyInline, WorkflowAdmin
 
 from .models import (
     AccountRequest,
@@ -20,23 +23,10 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = AdminAssignment
     fk_name = "account"
-    extra = 0
-    can_delete = False
-    readonly_fields = (
+    fields = (
         "user",
         "granted_at",
         "granted_by",
@@ -46,12 +36,9 @@ class AssignmentInline(admin.TabularInline):
         "revoke_reason",
     )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(OfficialAccount)
-class OfficialAccountAdmin(admin.ModelAdmin):
+class OfficialAccountAdmin(WorkflowAdmin):
     list_display = (
         "name",
         "platform",
@@ -64,31 +51,17 @@ class OfficialAccountAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "platform", "unit", "centrally_managed")
     search_fields = ("name", "handle", "contact_email")
-    readonly_fields = (
-        "status",
-        "last_activity_at",
-        "inactivity_reminded_at",
-        "noncompliant_since",
-        "flagged_at",
-        "flag_reason",
-        "closed_at",
-        "closure_reason",
-    )
+    list_select_related = ("unit",)
     inlines = (AssignmentInline,)
 
 
-class RequestedAdministratorInline(admin.TabularInline):
+class RequestedAdministratorInline(ReadOnlyInline):
     model = RequestedAdministrator
-    extra = 0
-    readonly_fields = ("user", "acknowledged_at")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    fields = ("user", "acknowledged_at")
 
 
 @admin.register(AccountRequest)
-class AccountRequestAdmin(admin.ModelAdmin):
+class AccountRequestAdmin(WorkflowAdmin):
     list_display = (
         "proposed_name",
         "platform",
@@ -100,45 +73,45 @@ class AccountRequestAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "platform", "unit")
     search_fields = ("proposed_name", "proposed_handle", "requester__email", "contact_email")
-    readonly_fields = ("requester", "status", "created_at", "decided_at", "activated_at", "account")
+    list_select_related = ("unit", "requester")
     inlines = (RequestedAdministratorInline,)
 
 
 @admin.register(ApprovalDecision)
-class ApprovalDecisionAdmin(ReadOnlyAdmin):
+class ApprovalDecisionAdmin(WorkflowAdmin):
     list_display = ("request", "slot", "decision", "decided_by", "decided_at")
     list_filter = ("slot", "decision")
     search_fields = ("request__proposed_name", "decided_by__email")
 
 
 @admin.register(AdminAssignment)
-class AdminAssignmentAdmin(ReadOnlyAdmin):
+class AdminAssignmentAdmin(WorkflowAdmin):
     list_display = ("account", "user", "granted_at", "revoked_at", "reason")
     list_filter = ("revoked_at",)
     search_fields = ("account__handle", "user__email")
 
 
 @admin.register(Handover)
-class HandoverAdmin(ReadOnlyAdmin):
+class HandoverAdmin(WorkflowAdmin):
     list_display = ("account", "leaving", "replacement", "passwords_changed_confirmed", "at", "by")
     search_fields = ("account__handle", "leaving__email", "replacement__email")
 
 
 @admin.register(ActivityRecord)
-class ActivityRecordAdmin(ReadOnlyAdmin):
+class ActivityRecordAdmin(WorkflowAdmin):
     list_display = ("account", "kind", "last_post_on", "recorded_by", "recorded_at")
     list_filter = ("kind",)
     search_fields = ("account__handle",)
 
 
 @admin.register(AnnualAudit)
-class AnnualAuditAdmin(ReadOnlyAdmin):
+class AnnualAuditAdmin(WorkflowAdmin):
     list_display = ("account", "year", "due_on", "completed_at", "outcome", "escalated_at")
     list_filter = ("year", "outcome")
     search_fields = ("account__handle",)
 
 
 @admin.register(RequestedAdministrator)
-class RequestedAdministratorAdmin(ReadOnlyAdmin):
+class RequestedAdministratorAdmin(WorkflowAdmin):
     list_display = ("request", "user", "acknowledged_at")
     search_fields = ("request__proposed_name", "user__email")

@@ -1,18 +1,21 @@
-"""Django admin for the groups models.
+"""Django admin for the groups models, through the services.
 
-Status changes go through the services (views and tasks); the admin is for looking things up
-and correcting descriptive fields, so states, consent and delivery records are read-only here.
+Lists, filters, search and read-only detail pages for everything; the edits the admin offers
+are the ones a service applies: a group's details (``group_create``/``group_update``), its
+status (actions calling ``group_update``), a seat's role (``committee_appoint``) and ending a
+seat (``committee_end``, which takes the committee permission back). Requests, plans,
+memberships, consent and deliveries change only on the portal's own pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from groups.errors import GroupsError
 from groups.models import (
     AlumniGroup,
     AnnualPlan,
@@ -26,180 +29,195 @@ from groups.models import (
     RequestMessage,
     RequestPause,
 )
+from groups.services import committee_appoint, committee_end, group_create, group_update
+from portal.admin_base import ReadOnlyInline, WorkflowAdmin, admin_actor
+
+GROUP_DETAIL_FIELDS = ("name", "kind", "place", "country", "description")
 
 
-class CommitteeInline(admin.TabularInline):
+class CommitteeInline(ReadOnlyInline):
     model = CommitteeMembership
-    extra = 0
     fields = ("user", "role", "started_at", "ended_at")
-    readonly_fields = ("user", "started_at", "ended_at")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # appointments grant object permissions: use the staff group page
 
 
-HTTPS_URLS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
-    models.URLField: {"assume_scheme": "https"}
-}
+class GroupsWorkflowAdmin(WorkflowAdmin):
+    service_errors = (GroupsError,)
 
 
 @admin.register(AlumniGroup)
-class AlumniGroupAdmin(admin.ModelAdmin):
+class AlumniGroupAdmin(GroupsWorkflowAdmin):
     list_display = ("name", "kind", "place", "country", "status", "created_at")
     list_filter = ("kind", "status")
     search_fields = ("name", "place", "country")
-    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "kind", "place", "country", "description", "status", "created_at")
     inlines = (CommitteeInline,)
+    actions = ("mark_active", "mark_dormant", "mark_closed")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The slug is the group's public address: set once, at creation.
+        return ("status", "created_at") if obj is None else ("slug", "status", "created_at")
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {"slug": ("name",)} if obj is None else {}
+
+    def save_model(self, request: HttpRequest, obj: AlumniGroup, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            group_update(
+                actor=admin_actor(request),
+                group_id=obj.pk,
+                changes={f: data[f] for f in GROUP_DETAIL_FIELDS if f in data},
+            )
+        else:
+            created = group_create(
+                actor=admin_actor(request),
+                **{f: data[f] for f in GROUP_DETAIL_FIELDS if f in data},
+                slug=data.get("slug", ""),
+            )
+            obj.pk = created.pk
+
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet[AlumniGroup], status: str
+    ) -> None:
+        self.run_service(
+            request,
+            queryset,
+            lambda group: group_update(
+                actor=admin_actor(request), group_id=group.pk, changes={"status": status}
+            ),
+            done=f"Groups now {AlumniGroup.Status(status).label.lower()}",
+        )
+
+    @admin.action(description="Mark selected groups active")
+    def mark_active(self, request: HttpRequest, queryset: QuerySet[AlumniGroup]) -> None:
+        self._set_status(request, queryset, AlumniGroup.Status.ACTIVE)
+
+    @admin.action(description="Mark selected groups dormant")
+    def mark_dormant(self, request: HttpRequest, queryset: QuerySet[AlumniGroup]) -> None:
+        self._set_status(request, queryset, AlumniGroup.Status.DORMANT)
+
+    @admin.action(description="Close selected groups")
+    def mark_closed(self, request: HttpRequest, queryset: QuerySet[AlumniGroup]) -> None:
+        self._set_status(request, queryset, AlumniGroup.Status.CLOSED)
 
 
 @admin.register(CommitteeMembership)
-class CommitteeMembershipAdmin(admin.ModelAdmin):
+class CommitteeMembershipAdmin(GroupsWorkflowAdmin):
+    """Appointments are made on the staff group page; here a role changes or a seat ends."""
+
     list_display = ("group", "user", "role", "started_at", "ended_at")
     list_filter = ("role", "group")
     search_fields = ("group__name", "user__email", "user__last_name")
+    fields = ("group", "user", "role", "started_at", "ended_at")
     readonly_fields = ("group", "user", "started_at", "ended_at")
-    raw_id_fields = ("user",)
+    list_select_related = ("group", "user")
+    actions = ("end_seats",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An ended seat is history; saving it through committee_appoint would open a new one.
+        return obj is None or obj.ended_at is None
+
+    def save_model(
+        self, request: HttpRequest, obj: CommitteeMembership, form: Any, change: bool
+    ) -> None:
+        committee_appoint(
+            actor=admin_actor(request),
+            group=obj.group,
+            user=obj.user,
+            role=form.cleaned_data["role"],
+        )
+
+    @admin.action(description="End selected committee seats (removes committee access)")
+    def end_seats(self, request: HttpRequest, queryset: QuerySet[CommitteeMembership]) -> None:
+        self.run_service(
+            request,
+            queryset.filter(ended_at__isnull=True),
+            lambda seat: committee_end(actor=admin_actor(request), seat_id=seat.pk),
+            done="Committee seats ended",
+        )
 
 
-class ConsentEventInline(admin.TabularInline):
+class ConsentEventInline(ReadOnlyInline):
     model = ConsentEvent
-    extra = 0
-    readonly_fields = ("given", "at", "source", "wording")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    fields = ("given", "at", "source", "wording")
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(GroupsWorkflowAdmin):
     list_display = ("user", "group", "joined_at", "left_at", "email_consent", "consent_changed_at")
     list_filter = ("email_consent", "group")
     search_fields = ("user__email", "user__last_name", "group__name")
-    readonly_fields = (
-        "user",
-        "group",
-        "joined_at",
-        "left_at",
-        "email_consent",
-        "consent_changed_at",
-    )
+    list_select_related = ("user", "group")
     inlines = (ConsentEventInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(admin.ModelAdmin):
+class AnnualPlanAdmin(GroupsWorkflowAdmin):
     list_display = ("group", "year", "status", "submitted_at", "reviewed_at", "reviewed_by")
     list_filter = ("status", "year")
     search_fields = ("group__name",)
-    readonly_fields = ("status", "submitted_at", "reviewed_at", "reviewed_by", "created_by")
 
 
-class PauseInline(admin.TabularInline):
+class PauseInline(ReadOnlyInline):
     model = RequestPause
-    extra = 0
-    readonly_fields = ("started_at", "ended_at")
-    can_delete = False
+    fields = ("started_at", "ended_at")
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyInline):
     model = RequestMessage
-    extra = 0
-    readonly_fields = ("author", "from_staff", "body", "created_at")
-    can_delete = False
+    fields = ("author", "from_staff", "body", "created_at")
 
 
 @admin.register(GroupRequest)
-class GroupRequestAdmin(admin.ModelAdmin):
+class GroupRequestAdmin(GroupsWorkflowAdmin):
     list_display = ("pk", "title", "group", "kind", "status", "submitted_at", "due_at", "sent_at")
     list_filter = ("status", "kind", "audience")
     search_fields = ("title", "group__name", "content")
     date_hierarchy = "submitted_at"
-    readonly_fields = (
-        "status",
-        "created_by",
-        "assigned_to",
-        "submitted_at",
-        "due_at",
-        "first_response_at",
-        "scheduled_for",
-        "sent_at",
-        "stage",
-        "screening",
-        "decline_reason",
-    )
+    list_select_related = ("group",)
     inlines = (PauseInline, MessageInline)
-    formfield_overrides = HTTPS_URLS
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(RequestMessage)
-class RequestMessageAdmin(admin.ModelAdmin):
+class RequestMessageAdmin(GroupsWorkflowAdmin):
     list_display = ("request", "author", "from_staff", "created_at")
     search_fields = ("body", "request__title")
-    readonly_fields = ("request", "author", "from_staff", "created_at")
 
 
 @admin.register(RequestPause)
-class RequestPauseAdmin(admin.ModelAdmin):
+class RequestPauseAdmin(GroupsWorkflowAdmin):
     list_display = ("request", "started_at", "ended_at")
-    readonly_fields = ("request", "started_at", "ended_at")
 
 
 @admin.register(Communication)
-class CommunicationAdmin(admin.ModelAdmin):
+class CommunicationAdmin(GroupsWorkflowAdmin):
     list_display = ("subject", "request", "status", "recipient_count", "batch_count", "created_at")
     list_filter = ("status",)
     search_fields = ("subject", "request__title")
-    readonly_fields = (
-        "request",
-        "created_by",
-        "created_at",
-        "status",
-        "recipient_count",
-        "batch_size",
-        "batch_count",
-        "completed_at",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(GroupsWorkflowAdmin):
     list_display = ("communication", "recipient", "batch", "status", "sent_at")
     list_filter = ("status",)
     search_fields = ("recipient__email", "communication__subject")
-    readonly_fields = ("communication", "recipient", "membership", "batch", "status", "sent_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    raw_id_fields = ("communication", "recipient", "membership")
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(GroupsWorkflowAdmin):
     list_display = ("membership", "given", "at", "source")
     list_filter = ("given", "source")
-    readonly_fields = ("membership", "given", "at", "source", "wording")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(OutsidePresence)
-class OutsidePresenceAdmin(admin.ModelAdmin):
+class OutsidePresenceAdmin(GroupsWorkflowAdmin):
     list_display = ("name", "group", "kind", "platform", "disclaimer_confirmed_at", "flagged")
     list_filter = ("kind", "platform", "flagged")
     search_fields = ("name", "group__name", "url")
-    readonly_fields = ("disclaimer_confirmed_at", "disclaimer_confirmed_by", "registered_by")
-    formfield_overrides = HTTPS_URLS

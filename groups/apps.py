@@ -7,3 +7,6 @@ class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = "Alumni groups"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from groups import signals  # noqa: F401  (connects the committee-seat receivers)

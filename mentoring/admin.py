@@ -1,8 +1,13 @@
-"""Django admin for mentoring: useful lists, filters and search; transitions stay in services."""
+"""Django admin for mentoring: lists, filters and search; every write goes through the services.
+
+Programmes are created and edited here through ``programme_create``/``programme_update`` (audited,
+scheme admins and superusers). Applications, runs, partnerships, meetings, concerns and surveys
+are view-only: their changes happen on the portal's pages, whose services apply the rules.
+"""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -22,123 +27,123 @@ from mentoring.models import (
     SurveyResponse,
     Unavailability,
 )
-from portal.models import User
+from portal.admin_base import ReadOnlyInline, WorkflowAdmin, admin_actor
+
+
+class MentoringWorkflowAdmin(WorkflowAdmin):
+    service_errors = (services.MentoringError,)
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(MentoringWorkflowAdmin):
     list_display = ("name", "host_unit", "starts_on", "ends_on", "status")
     list_filter = ("status", "host_unit")
     search_fields = ("name",)
     date_hierarchy = "starts_on"
+    fields = (*services.PROGRAMME_FIELDS, "created_at")  # the fields the services apply
+    readonly_fields = ("created_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
 
     def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
         """Through the services, so the audit trail holds for admin edits too."""
-        user = cast(User, request.user)
         if change:
-            services.programme_update(actor=user, programme=obj, data=form.cleaned_data)
+            services.programme_update(
+                actor=admin_actor(request), programme=obj, data=form.cleaned_data
+            )
         else:
-            obj.pk = services.programme_create(actor=user, data=form.cleaned_data).pk
+            obj.pk = services.programme_create(
+                actor=admin_actor(request), data=form.cleaned_data
+            ).pk
 
 
 @admin.register(MentorApplication)
-class MentorApplicationAdmin(admin.ModelAdmin):
+class MentorApplicationAdmin(MentoringWorkflowAdmin):
     list_display = ("name", "email", "programme", "country", "job_role", "capacity", "status")
     list_filter = ("programme", "status", "capacity")
     search_fields = ("name", "email", "job_role", "courses")
-    raw_id_fields = ("user",)
-    readonly_fields = ("status",)
 
 
 @admin.register(MenteeApplication)
-class MenteeApplicationAdmin(admin.ModelAdmin):
+class MenteeApplicationAdmin(MentoringWorkflowAdmin):
     list_display = ("name", "university_email", "programme", "msc_programme", "status")
     list_filter = ("programme", "status", "meeting_mode")
     search_fields = ("name", "university_email", "msc_programme")
-    raw_id_fields = ("user",)
-    readonly_fields = ("status",)
 
 
-class ProposedPairInline(admin.TabularInline):
+class ProposedPairInline(ReadOnlyInline):
     model = ProposedPair
-    extra = 0
     fields = ("mentee_application", "mentor_application", "score", "pinned")
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(MentoringWorkflowAdmin):
     list_display = ("pk", "programme", "created_at", "status", "total_score", "mentee_count")
     list_filter = ("programme", "status")
-    readonly_fields = ("status", "total_score", "confirmed_by", "confirmed_at", "unmatched")
     inlines = (ProposedPairInline,)
 
 
 @admin.register(MatchConstraint)
-class MatchConstraintAdmin(admin.ModelAdmin):
+class MatchConstraintAdmin(MentoringWorkflowAdmin):
     list_display = ("programme", "kind", "mentee_application", "mentor_application", "created_by")
     list_filter = ("programme", "kind")
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(ReadOnlyInline):
     model = Meeting
-    extra = 0
-    raw_id_fields = ("logged_by",)
+    fields = ("number", "held_on", "mode", "logged_by")
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(MentoringWorkflowAdmin):
     list_display = ("pk", "programme", "mentor_application", "mentee_application", "status")
     list_filter = ("programme", "status")
     search_fields = ("mentor_application__name", "mentee_application__name")
-    readonly_fields = ("status", "ended_at")
     inlines = (MeetingInline,)
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MentoringWorkflowAdmin):
     list_display = ("partnership", "number", "held_on", "mode")
     list_filter = ("mode", "partnership__programme")
 
 
 @admin.register(Unavailability)
-class UnavailabilityAdmin(admin.ModelAdmin):
+class UnavailabilityAdmin(MentoringWorkflowAdmin):
     list_display = ("partnership", "starts_on", "ends_on", "recorded_by")
 
 
-class ConcernNoteInline(admin.TabularInline):
+class ConcernNoteInline(ReadOnlyInline):
     model = ConcernNote
-    extra = 0
-    raw_id_fields = ("author",)
+    fields = ("author", "status_after", "text", "created_at")
 
 
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(MentoringWorkflowAdmin):
     list_display = ("pk", "programme", "reporter", "status", "created_at")
     list_filter = ("status", "programme")
     search_fields = ("text", "reporter__email")
-    raw_id_fields = ("reporter", "partnership")
-    readonly_fields = ("status",)  # follow-up (note + status) goes through the portal's form
     inlines = (ConcernNoteInline,)
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(MentoringWorkflowAdmin):
     list_display = ("partnership", "stage", "side", "satisfaction", "usefulness")
     list_filter = ("stage", "side", "partnership__programme")
 
 
 @admin.register(ProposedPair)
-class ProposedPairAdmin(admin.ModelAdmin):
+class ProposedPairAdmin(MentoringWorkflowAdmin):
     list_display = ("run", "mentee_application", "mentor_application", "score", "pinned")
     list_filter = ("run__programme", "pinned")
     search_fields = ("mentee_application__name", "mentor_application__name")
-    readonly_fields = ("run", "mentee_application", "mentor_application", "score", "explanation")
 
 
 @admin.register(ConcernNote)
-class ConcernNoteAdmin(admin.ModelAdmin):
+class ConcernNoteAdmin(MentoringWorkflowAdmin):
     list_display = ("concern", "author", "status_after", "created_at")
     list_filter = ("status_after",)
-    raw_id_fields = ("concern", "author")

@@ -1,8 +1,20 @@
-"""Django admin: categories are edited here by comms; states change only through services."""
+"""Django admin for moderation: categories are reference data; everything else is view-only.
+
+Categories are saved through ``category_save`` (comms staff only, audited field by field) and
+their deletion is audited. Items, decisions, incidents and removal requests change state only
+through the services behind the portal's pages; channel tokens are created on the channel page
+(the plain token is shown once) and can be revoked here through ``token_revoke``.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from portal.admin_base import AuditedReferenceAdmin, ReadOnlyInline, WorkflowAdmin, admin_actor
 
 from .models import (
     Category,
@@ -14,27 +26,34 @@ from .models import (
     RemovalRequest,
     Suggestion,
 )
+from .services import CATEGORY_FIELDS, ModerationError, category_save, token_revoke
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedReferenceAdmin):
     list_display = ("name", "code", "clause", "severity", "active")
     list_filter = ("severity", "active")
     search_fields = ("name", "code", "clause", "description")
     ordering = ("-severity", "name")
+    fields = CATEGORY_FIELDS
+    service_errors = (ModerationError,)
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        """The service checks the editor and records old and new values."""
+        category_save(actor=admin_actor(request), category=obj)
 
 
-class SuggestionInline(admin.TabularInline):
+class ModerationWorkflowAdmin(WorkflowAdmin):
+    service_errors = (ModerationError,)
+
+
+class SuggestionInline(ReadOnlyInline):
     model = Suggestion
-    extra = 0
     fields = ("category", "rule_code", "label", "evidence", "start", "end")
-    readonly_fields = fields
-    can_delete = False
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(ReadOnlyInline):
     model = Decision
-    extra = 0
     fields = (
         "outcome",
         "category",
@@ -44,12 +63,10 @@ class DecisionInline(admin.TabularInline):
         "active",
         "reopen_reason",
     )
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ModerationWorkflowAdmin):
     list_display = (
         "pk",
         "channel",
@@ -63,47 +80,19 @@ class ItemAdmin(admin.ModelAdmin):
     list_filter = ("state", "kind", "source", "channel__platform")
     search_fields = ("text", "author_handle", "external_id")
     list_select_related = ("channel",)
-    raw_id_fields = ("channel", "created_by", "claimed_by")
-    readonly_fields = (
-        "state",
-        "priority",
-        "claimed_by",
-        "claimed_at",
-        "source",
-        "import_batch",
-        "created_by",
-        "created_at",
-    )
     inlines = (SuggestionInline, DecisionInline)
     date_hierarchy = "created_at"
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ModerationWorkflowAdmin):
     list_display = ("item", "outcome", "category", "decided_by", "decided_at", "active")
     list_filter = ("outcome", "active", "category")
     search_fields = ("reason", "item__text")
-    raw_id_fields = ("item",)
-    readonly_fields = (
-        "item",
-        "outcome",
-        "category",
-        "reason",
-        "message_to_reporter",
-        "decided_by",
-        "decided_at",
-        "active",
-        "reopened_by",
-        "reopened_at",
-        "reopen_reason",
-    )
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
 
 
 @admin.register(ChannelToken)
-class ChannelTokenAdmin(admin.ModelAdmin):
+class ChannelTokenAdmin(ModerationWorkflowAdmin):
     list_display = (
         "name",
         "channel",
@@ -115,40 +104,34 @@ class ChannelTokenAdmin(admin.ModelAdmin):
     )
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix")
-    readonly_fields = (
-        "channel",
-        "prefix",
-        "token_hash",
-        "created_by",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-        "revoked_by",
-    )
+    exclude = ("token_hash",)
+    actions = ("revoke_tokens",)
 
-    def has_add_permission(self, request: object) -> bool:
-        return False  # the plain token must be shown once; create tokens on the channel page
+    @admin.action(description="Revoke selected tokens")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ChannelToken]) -> None:
+        self.run_service(
+            request,
+            queryset.filter(revoked_at__isnull=True),
+            lambda token: token_revoke(actor=admin_actor(request), token_id=token.pk),
+            done="Tokens revoked",
+        )
 
 
-class IncidentStepInline(admin.TabularInline):
+class IncidentStepInline(ReadOnlyInline):
     model = IncidentStep
-    extra = 0
-    readonly_fields = ("step", "done_by", "done_at", "note")
-    can_delete = False
+    fields = ("step", "done_by", "done_at", "note")
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ModerationWorkflowAdmin):
     list_display = ("title", "kind", "state", "reported_by", "reported_at", "handled_by")
     list_filter = ("kind", "state")
     search_fields = ("title", "description", "escalated_to", "resolution")
-    raw_id_fields = ("channel", "item", "reported_by", "handled_by")
-    readonly_fields = ("state", "closed_at", "reported_at")
     inlines = (IncidentStepInline,)
 
 
 @admin.register(RemovalRequest)
-class RemovalRequestAdmin(admin.ModelAdmin):
+class RemovalRequestAdmin(ModerationWorkflowAdmin):
     list_display = (
         "owner_name",
         "owner_email",
@@ -159,5 +142,3 @@ class RemovalRequestAdmin(admin.ModelAdmin):
     )
     list_filter = ("state",)
     search_fields = ("owner_name", "owner_email", "content_description", "content_url")
-    raw_id_fields = ("item", "requested_by")
-    readonly_fields = ("state", "confirmed_at", "escalated_at", "created_at")

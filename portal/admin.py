@@ -1,14 +1,44 @@
-"""Admin for the platform models; audit events are read-only."""
+"""Admin for the platform models, through the services.
+
+Site roles are not granted here: ``groups``, ``user_permissions``, ``is_staff`` and
+``is_superuser`` are read-only, and the People and roles page grants roles through audited
+services. Names, email and ``is_active`` may be corrected here, with an audit event carrying the
+old and new values. Org units are reference data (audited edits); the audit trail, reminders,
+the outbox, role groups, email addresses and authenticators are view-only.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
+from portal.admin_base import AuditedReferenceAdmin, WorkflowAdmin, admin_actor
+from portal.audit import audit_record
 from portal.models import AuditEvent, OrgUnit, OutboundEmail, Reminder, User
+
+# What the admin may correct on a person, and what each correction records.
+USER_AUDITED_FIELDS = ("email", "first_name", "last_name", "is_active")
+ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def roles_page_note() -> str:
+    """Where roles are granted; a link once the People and roles page is routed."""
+    text = "Roles are granted on the People and roles page, where every grant is audited."
+    try:
+        url = reverse("portal:people")
+    except NoReverseMatch:
+        return text
+    return format_html('{} <a href="{}">Open People and roles</a>.', text, url)
 
 
 @admin.register(User)
@@ -17,37 +47,69 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "first_name", "last_name", "is_active", "is_staff", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
     search_fields = ("email", "first_name", "last_name")
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        ("Name", {"fields": ("first_name", "last_name")}),
-        ("Roles", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
-    )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    filter_horizontal = ("groups",)
+    readonly_fields = (*ROLE_FIELDS, "last_login", "date_joined")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        return (
+            (None, {"fields": ("email", "password")}),
+            ("Name", {"fields": ("first_name", "last_name")}),
+            ("Access", {"fields": ("is_active",)}),
+            ("Roles", {"fields": ROLE_FIELDS, "description": roles_page_note()}),
+            ("Dates", {"fields": ("last_login", "date_joined")}),
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # people are deactivated, never deleted: their history points at them
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            old: dict[str, Any] = {}
+            if change:
+                before = User.objects.select_for_update().get(pk=obj.pk)
+                old = {f: getattr(before, f) for f in USER_AUDITED_FIELDS}
+            super().save_model(request, obj, form, change)
+            new = {f: getattr(obj, f) for f in USER_AUDITED_FIELDS}
+            if change:
+                changed = [f for f in USER_AUDITED_FIELDS if old[f] != new[f]]
+                if not changed:
+                    return
+                old = {f: old[f] for f in changed}
+                new = {f: new[f] for f in changed}
+            audit_record(
+                actor=admin_actor(request),
+                action="portal.admin.user.changed" if change else "portal.admin.user.created",
+                target=obj,
+                old=old,
+                new=new,
+            )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(
+                actor=admin_actor(request),
+                action="portal.admin.user.password_set",
+                target=User.objects.get(pk=id),
+            )
+        return response
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(AuditedReferenceAdmin):
     list_display = ("name", "kind", "parent")
     list_filter = ("kind",)
     search_fields = ("name",)
+    fields = ("name", "slug", "kind", "parent")
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(WorkflowAdmin):
     list_display = ("at", "action", "actor_label", "target_label", "request_id")
     list_filter = ("action", "target_type")
     search_fields = ("action", "actor_label", "target_label", "target_id", "request_id")
@@ -56,26 +118,44 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(WorkflowAdmin):
     list_display = ("created_at", "kind", "target_type", "target_id", "period", "detail")
     list_filter = ("kind",)
     search_fields = ("kind", "target_id", "detail")
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(WorkflowAdmin):
+    """The outbox is written by ``portal.mail`` and drained by its task; here it is read."""
+
     list_display = ("created_at", "to", "subject", "category", "status", "attempts", "sent_at")
     list_filter = ("status", "category")
     search_fields = ("to", "subject")
-    readonly_fields = (
-        "created_at",
-        "to",
-        "subject",
-        "body_text",
-        "body_html",
-        "headers",
-        "category",
-        "attempts",
-        "sent_at",
-        "last_error",
-    )
+
+
+# Third-party models: role groups (created by a migration, granted on the People and roles page),
+# allauth's email addresses (verified through allauth) and authenticators (enrolled by their
+# owner) are shown, never edited, here.
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(WorkflowAdmin, BaseGroupAdmin):
+    pass
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(WorkflowAdmin):
+    list_display = ("email", "user", "primary", "verified")
+    list_filter = ("primary", "verified")
+    search_fields = ("email", "user__email")
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(WorkflowAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")  # never ``data``: it holds secrets

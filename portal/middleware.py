@@ -87,13 +87,12 @@ class SessionLifetimeMiddleware:
             now = int(time.time())
             started = request.session.get(SESSION_AUTH_AT)
             seen = request.session.get(SESSION_SEEN_AT)
-            expired = (
+            if (
                 not isinstance(started, int)
                 or not isinstance(seen, int)
                 or now - started > settings.PORTAL_SESSION_ABSOLUTE_SECONDS
                 or now - seen > _idle_limit(request)
-            )
-            if expired:
+            ):
                 return _end_session(
                     request, "Your session has ended for your security. Please sign in again."
                 )

@@ -1,4 +1,5 @@
-"""Every groups model has a working admin list and change page."""
+"""Every groups model has a working admin list and detail page (what may be edited there is
+checked in ``portal/tests/test_admin_matrix.py``)."""
 
 from __future__ import annotations
 

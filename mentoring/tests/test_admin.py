@@ -47,10 +47,25 @@ def test_programme_edit_in_admin_is_audited(client: Client, superuser: User) -> 
             "official_meetings": 3,
             "concerns_email": programme.concerns_email,
             "status": Programme.Status.PUBLISHED,
-            "created_at_0": "2026-01-01",
+            "created_at_0": "2020-01-01",  # read-only: ignored
             "created_at_1": "10:00:00",
         },
     )
     assert response.status_code == 302, response.content[:2000]
     event = AuditEvent.objects.for_object(programme).get(action="mentoring.programme.updated")
     assert set(event.new) == {"ends_on"}
+    programme.refresh_from_db()
+    assert programme.created_at.year != 2020
+
+
+def test_workflow_rows_are_view_only(client: Client, superuser: User) -> None:
+    partnership = pair()
+    client.force_login(superuser)
+    change = reverse("admin:mentoring_partnership_change", args=[partnership.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"status": "ended"}).status_code == 403
+    assert client.get(reverse("admin:mentoring_meeting_add")).status_code == 403
+    delete = reverse("admin:mentoring_partnership_delete", args=[partnership.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    partnership.refresh_from_db()
+    assert partnership.status != "ended"
