@@ -30,6 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
     address locks that address for everyone until the window ends.
     """
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The account alone (allauth adds the request's host and port): a portal reached under
+        two host names, or two ports, must not give an attacker twice the attempts."""
+        return str(credentials.get("email", credentials.get("username", ""))).lower()
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         from django.core.cache import cache
 
