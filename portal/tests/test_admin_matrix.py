@@ -465,3 +465,57 @@ def test_authenticator_secrets_are_not_shown(client: Client, superuser: User) ->
     page = client.get(url)
     assert page.status_code == 200
     assert "secret" not in page.content.decode().lower()
+
+
+def test_setting_a_password_in_the_admin_is_audited(client: Client, superuser: User) -> None:
+    person = make_user(Role.ALUMNUS)
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    passphrase = "another-long-passphrase-77"
+    response = client.post(url, {"password1": passphrase, "password2": passphrase})
+    assert response.status_code == 302, response.content[:3000]
+    person.refresh_from_db()
+    assert person.check_password(passphrase)
+    event = AuditEvent.objects.for_object(person).get(action="portal.admin.user.password_set")
+    assert event.actor == superuser
+
+
+def test_the_committee_inline_cannot_change_or_delete_seats(client: Client) -> None:
+    staff_superuser = make_user(Role.ENGAGEMENT_STAFF, is_staff=True, is_superuser=True)
+    group = make_group(place="")
+    member = make_committee(group)
+    seat = CommitteeMembership.objects.get(group=group, user=member)
+    client.force_login(staff_superuser)
+    form = _group_form(group, place="Mombasa")
+    form.update(
+        {
+            "committee-TOTAL_FORMS": "1",
+            "committee-INITIAL_FORMS": "1",
+            "committee-0-id": str(seat.pk),
+            "committee-0-group": str(group.pk),
+            "committee-0-role": CommitteeMembership.Role.TREASURER,
+            "committee-0-DELETE": "on",
+        }
+    )
+    response = client.post(reverse("admin:groups_alumnigroup_change", args=[group.pk]), form)
+    assert response.status_code == 302, response.content[:3000]
+    seat.refresh_from_db()
+    assert (seat.role, seat.ended_at) == (CommitteeMembership.Role.CHAIR, None)
+
+
+def test_every_list_and_detail_page_renders(client: Client, superuser: User) -> None:
+    from mentoring.tests.factories import pair
+
+    make_committee(make_group())
+    active_account(make_cast())
+    pair()
+    token_create(actor=superuser, channel=make_channel(), name="bot")
+    client.force_login(superuser)
+    for model in admin.site._registry:
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        obj = model._default_manager.first()
+        if obj is not None:
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            assert client.get(change).status_code == 200, change
