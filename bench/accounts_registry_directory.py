@@ -24,7 +24,7 @@ DB_URL = os.environ.get(
 )
 os.environ["DATABASE_URL"] = DB_URL
 
-from bench.support import ensure_postgres_database, percentile  # noqa: E402
+from bench.support import ensure_postgres_database, percentile, sign_in  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("PORTAL_TESTING", "1")  # fast password hashing for the bench users
@@ -83,7 +83,7 @@ def main() -> None:
             cursor.execute("ANALYZE")
 
     client = Client()
-    client.force_login(viewer)
+    sign_in(client, viewer)
     url = "/social/directory/"
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200

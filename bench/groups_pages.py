@@ -26,7 +26,7 @@ BENCH_DB = "bench_groups"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-from bench.support import ensure_postgres_database, percentile  # noqa: E402
+from bench.support import ensure_postgres_database, percentile, sign_in  # noqa: E402
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 32)
@@ -185,8 +185,8 @@ def main() -> None:
     fill_seconds = round(time.perf_counter() - started, 1)
 
     staff_client, chair_client = Client(), Client()
-    staff_client.force_login(staff)  # type: ignore[arg-type]
-    chair_client.force_login(chair)  # type: ignore[arg-type]
+    sign_in(staff_client, staff)
+    sign_in(chair_client, chair)
     results = {
         "baseline_one_query": measure(staff_client, "/bench/baseline/"),
         "staff_queue": measure(staff_client, "/groups/staff/queue/"),

@@ -21,7 +21,7 @@ BENCH_DB = "bench_moderation"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-from bench.support import ensure_postgres_database, percentile  # noqa: E402
+from bench.support import ensure_postgres_database, percentile, sign_in  # noqa: E402
 
 # Production-like request handling (no DEBUG query log), minus HTTPS redirects and the static
 # manifest, which a benchmark run without collectstatic does not have.
@@ -146,7 +146,7 @@ def main() -> None:
             cur.execute("ANALYZE moderation_item; ANALYZE moderation_suggestion;")
 
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("moderation:queue")
 
     def timed(path: str, params: dict[str, str]) -> tuple[list[float], int]:
