@@ -34,10 +34,9 @@ def sign_in(client: Any, user: Any) -> None:
     The staff middleware refuses a session without a completed second factor in it, so a bare
     ``force_login`` would measure the redirect to the sign-in page instead of the page.
     """
+    from portal.permissions import is_staff_member
     from portal.tests.factories import TEST_TOTP_SECRET, record_second_factor
     from portal.twofactor import has_totp, totp_enrol
-
-    from portal.permissions import is_staff_member
 
     client.force_login(user)
     if is_staff_member(user):
