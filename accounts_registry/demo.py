@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from portal.demo import DemoContext, ensure_user
 from portal.models import OrgUnit, User
-from portal.permissions import grant_object_role
+from portal.people import approver_appoint
 from portal.roles import Role
 
 from .account_services import account_close, account_register_existing, handover_record
 from .models import AccountRequest, ApprovalDecision, OfficialAccount, normalise_handle
-from .permissions import APPROVE_PERM
 from .scheduling import annual_audits_run, inactivity_checks_run
 from .services import (
     administrator_acknowledge,
@@ -111,7 +110,9 @@ def seed(ctx: DemoContext) -> None:
         last_name="Adeyemi",
         roles=(Role.STAFF,),
     )
-    grant_object_role(head_computing, APPROVE_PERM, computing)
+    approver_appoint(
+        actor=ctx.users["portal_admin"], user_id=head_computing.pk, unit_id=computing.pk
+    )
     unit_slot, marcomms_slot = ApprovalDecision.Slot.UNIT, ApprovalDecision.Slot.MARCOMMS
     pair = [admin1, admin2]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 
 from portal.models import OrgUnit, User
-from portal.permissions import grant_object_role, grant_role
+from portal.people import approver_appoint, role_grant, role_grant_by_system
 from portal.roles import Role
 from portal.twofactor import has_totp, totp_enrol
 
@@ -56,6 +56,12 @@ PEOPLE: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
         "Ashworth",
         (Role.STAFF, Role.MARCOMMS_DIRECTOR),
     ),
+    "portal_admin": (
+        "portal.admin@example.ac.uk",
+        "Yusuf",
+        "Rahman",
+        (Role.STAFF, Role.PORTAL_ADMINISTRATOR),
+    ),
     "approver": ("head.socsci@example.ac.uk", "Helen", "Morgan", (Role.STAFF,)),
     "requester": ("requester@example.ac.uk", "Tom", "Fielding", (Role.STAFF,)),
     "account_admin": ("account.admin@example.ac.uk", "Grace", "Mensah", (Role.STAFF,)),
@@ -80,7 +86,11 @@ class DemoContext:
 def ensure_user(
     ctx: DemoContext, *, email: str, first_name: str, last_name: str, roles: tuple[Role, ...] = ()
 ) -> User:
-    """Create (or find) a verified demo user with ``roles``; staff get the demo TOTP."""
+    """Create (or find) a verified demo user with ``roles``; staff get the demo TOTP.
+
+    Roles are granted through ``portal.people`` by the demo superuser (audited, and a no-op
+    when already held), so the People and roles page shows who granted what.
+    """
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
@@ -89,8 +99,12 @@ def ensure_user(
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
+    granter = ctx.users.get("superuser")
     for role in roles:
-        grant_role(user, role)
+        if granter is not None and granter.pk != user.pk:
+            role_grant(actor=granter, user_id=user.pk, role=role)
+        else:
+            role_grant_by_system(user_id=user.pk, role=role)
     if any(role in roles for role in (Role.STAFF,)) and not has_totp(user):
         totp_enrol(user, DEMO_TOTP_SECRET)
     return user
@@ -101,13 +115,7 @@ def seed(ctx: DemoContext) -> None:
         ctx.units[slug], _ = OrgUnit.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": kind}
         )
-    for key, (email, first, last, roles) in PEOPLE.items():
-        ctx.users[key] = ensure_user(
-            ctx, email=email, first_name=first, last_name=last, roles=roles
-        )
-    grant_object_role(
-        ctx.users["approver"], "portal.approve_account_requests", ctx.units["social-sciences"]
-    )
+    # The superuser first: it grants every other demo user's roles.
     admin = User.objects.filter(email="admin@example.ac.uk").first()
     if admin is None:
         admin = User.objects.create_superuser(
@@ -122,4 +130,13 @@ def seed(ctx: DemoContext) -> None:
     if not has_totp(admin):
         totp_enrol(admin, DEMO_TOTP_SECRET)
     ctx.users["superuser"] = admin
+    for key, (email, first, last, roles) in PEOPLE.items():
+        ctx.users[key] = ensure_user(
+            ctx, email=email, first_name=first, last_name=last, roles=roles
+        )
+    approver_appoint(
+        actor=ctx.users["portal_admin"],
+        user_id=ctx.users["approver"].pk,
+        unit_id=ctx.units["social-sciences"].pk,
+    )
     ctx.log(f"platform: {len(ctx.units)} units, {len(ctx.users)} users")

@@ -1,4 +1,4 @@
-"""Sign-up: alumni and current students register themselves; staff are created by admins."""
+"""Sign-up (alumni and students register themselves) and the People and roles forms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 
-from portal.models import User
+from portal.models import OrgUnit, User
+from portal.permissions import forget_roles
+from portal.roles import Role
 
 
 class SignupForm(forms.Form):
@@ -39,12 +41,74 @@ class SignupForm(forms.Form):
         return cleaned
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        """Called by allauth once the user exists: record the name and the role."""
-        from portal.permissions import grant_role
-        from portal.roles import Role
+        """Called by allauth once the user exists: record the name and the role (audited)."""
+        from portal.people import role_grant_at_signup
 
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
         is_student = self.cleaned_data["relationship"] == self.STUDENT
-        grant_role(user, Role.STUDENT if is_student else Role.ALUMNUS)
+        role_grant_at_signup(user_id=user.pk, role=Role.STUDENT if is_student else Role.ALUMNUS)
+        forget_roles(user)
+
+
+ROLE_CHOICES = [(role.value, role.value) for role in Role]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+HOLDING_APPROVER = "approver"
+HOLDING_DELEGATE = "delegate"
+
+
+class PeopleFilterForm(forms.Form):
+    """Search anyone by name or email; or list the holders of one role."""
+
+    q = forms.CharField(
+        label="Name or email", required=False, max_length=100, widget=forms.SearchInput()
+    )
+    role = forms.ChoiceField(
+        label="Holding",
+        required=False,
+        choices=[
+            ("", "Any staff role, approvership or delegation"),
+            *ROLE_CHOICES,
+            (HOLDING_APPROVER, "Unit approver"),
+            (HOLDING_DELEGATE, "Director's delegate"),
+        ],
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
+
+    def __init__(self, *args: object, roles: list[Role] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if roles is not None:
+            self.fields["role"].choices = [(r.value, r.value) for r in roles]  # type: ignore[attr-defined]
+
+    def clean_role(self) -> Role:
+        return Role(self.cleaned_data["role"])
+
+
+class ApproverForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Unit", queryset=OrgUnit.objects.order_by("name"))
+
+
+class DelegationForm(forms.Form):
+    """A period during which this person acts as the marcomms director for one director."""
+
+    director = forms.ModelChoiceField(
+        label="Acting for", queryset=User.objects.filter(groups__name=Role.MARCOMMS_DIRECTOR.value)
+    )
+    starts_on = forms.DateField(label="From", widget=_date_input())
+    ends_on = forms.DateField(label="To (inclusive)", widget=_date_input())
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The last day must be on or after the first.")
+        return cleaned

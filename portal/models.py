@@ -207,3 +207,98 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.to} ({self.status})"
+
+
+class RoleGrant(models.Model):
+    """Since when, and from whom, a person holds a site role or a unit approvership.
+
+    The Django group (site roles) or the guardian permission (approverships) is what grants the
+    right; this row is its provenance, written by ``portal.people`` in the same transaction. At
+    most one open row exists per holding; ending it keeps the row as history.
+    """
+
+    UNIT_APPROVER = "Unit approver"
+
+    user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=150, help_text="A Role value, or 'Unit approver'.")
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-granted_at", "-id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(models.Q(role="Unit approver") & models.Q(unit__isnull=False))
+                | (~models.Q(role="Unit approver") & models.Q(unit__isnull=True)),
+                name="rolegrant_unit_iff_approver",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(unit__isnull=True, ended_at__isnull=True),
+                name="rolegrant_one_open_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                condition=models.Q(unit__isnull=False, ended_at__isnull=True),
+                name="rolegrant_one_open_approvership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        held = f"{self.role} of {self.unit}" if self.unit_id else self.role
+        return f"{self.user} holds {held}"
+
+
+class DirectorDelegation(models.Model):
+    """A named delegate who acts as marcomms director from ``starts_on`` to ``ends_on``.
+
+    Both dates are inclusive (Europe/London). ``portal.permissions.roles_of`` counts the
+    delegate as director only while today falls within them and ``ended_at`` is empty, so the
+    delegation lapses by itself at midnight after ``ends_on`` with no scheduled job.
+    """
+
+    director = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    delegate = models.ForeignKey(
+        "portal.User", on_delete=models.CASCADE, related_name="delegations_held"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when ended early.")
+    ended_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-starts_on", "-id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="delegation_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(director=models.F("delegate")),
+                name="delegation_not_to_oneself",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["delegate", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.delegate} for {self.director}, {self.starts_on} to {self.ends_on}"
+
+    def is_active_on(self, day: Any) -> bool:
+        return self.ended_at is None and self.starts_on <= day <= self.ends_on

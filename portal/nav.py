@@ -7,11 +7,15 @@ from django.urls import reverse
 
 from portal.models import User
 from portal.navigation import NavItem
+from portal.permissions import can_manage_people
 from portal.selectors import reminder_apps_for
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
     user = request.user
+    items = []
     if isinstance(user, User) and reminder_apps_for(user):
-        return [NavItem("Reminders", reverse("portal:reminders"), order=900)]
-    return []
+        items.append(NavItem("Reminders", reverse("portal:reminders"), order=900))
+    if can_manage_people(user):
+        items.append(NavItem("People and roles", reverse("portal:people"), order=910))
+    return items

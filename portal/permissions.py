@@ -15,12 +15,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from portal.models import User
-from portal.roles import STAFF_ROLES, Role
+from portal.roles import STAFF_ROLES, SUPERUSER_ONLY_ROLES, Role
 
 M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
@@ -30,12 +31,30 @@ _ROLE_CACHE = "_portal_roles"
 
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
-    """The site-wide roles of ``user``, loaded once per user object (one query)."""
+    """The site-wide roles of ``user``, loaded once per user object (one query).
+
+    A named delegate holds ``Role.MARCOMMS_DIRECTOR`` while today (Europe/London) is within the
+    delegation's dates and it was not ended early; the same query asks this with an EXISTS
+    subquery, so the delegation lapses by itself at midnight after its last day.
+    """
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, _ROLE_CACHE, None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        from portal.models import DirectorDelegation
+
+        today = timezone.localdate()
+        acting = DirectorDelegation.objects.filter(
+            delegate=OuterRef("pk"), ended_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        )
+        rows = list(
+            User.objects.filter(pk=user.pk)
+            .annotate(acting=Exists(acting))
+            .values_list("groups__name", "acting")
+        )
+        names = {name for name, _ in rows}
+        if any(is_acting for _, is_acting in rows):
+            names.add(Role.MARCOMMS_DIRECTOR.value)
         cached = frozenset(role for role in Role if role.value in names)
         setattr(user, _ROLE_CACHE, cached)
     return cached
@@ -57,19 +76,36 @@ def is_staff_member(user: AnyUser) -> bool:
     return bool(user.is_authenticated and (user.is_staff or roles_of(user) & STAFF_ROLES))
 
 
-def grant_role(user: User, role: Role) -> None:
-    from django.contrib.auth.models import Group
+def can_manage_people(user: AnyUser) -> bool:
+    """Portal administrators and superusers decide who holds staff roles and approverships."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or has_role(user, Role.PORTAL_ADMINISTRATOR))
 
-    # get_or_create: transactional tests flush the groups the data migration made.
-    group, _ = Group.objects.get_or_create(name=role.value)
-    user.groups.add(group)
+
+def can_change_role(actor: AnyUser, role: Role) -> bool:
+    """Whether ``actor`` may grant or revoke ``role`` (for someone else; never for themselves)."""
+    if role in SUPERUSER_ONLY_ROLES:
+        return bool(actor.is_authenticated and actor.is_active and actor.is_superuser)
+    return can_manage_people(actor)
+
+
+def grant_role(user: User, role: Role) -> None:
+    """Grant ``role`` on behalf of the system, audited (tests, scripts; never a person's choice).
+
+    People are given roles by ``portal.people.role_grant``, which checks who is asking.
+    """
+    from portal.people import role_grant_by_system
+
+    role_grant_by_system(user_id=user.pk, role=role)
     forget_roles(user)
 
 
 def revoke_role(user: User, role: Role) -> None:
-    from django.contrib.auth.models import Group
+    """Revoke ``role`` on behalf of the system, audited (see ``grant_role``)."""
+    from portal.people import role_revoke_by_system
 
-    user.groups.remove(*Group.objects.filter(name=role.value))
+    role_revoke_by_system(user_id=user.pk, role=role)
     forget_roles(user)
 
 
@@ -90,10 +126,12 @@ def objects_with_role(user: AnyUser, perm: str, queryset: QuerySet[M]) -> QueryS
 
 
 def grant_object_role(user: User, perm: str, obj: Model) -> None:
+    """Low-level: the calling service audits it (unit approvers: ``portal.people``)."""
     assign_perm(perm, user, obj)
 
 
 def revoke_object_role(user: User, perm: str, obj: Model) -> None:
+    """Low-level: the calling service audits it."""
     remove_perm(perm, user, obj)
 
 

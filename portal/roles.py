@@ -20,6 +20,7 @@ class Role(StrEnum):
     COMMS_STAFF = "Comms staff"
     MARCOMMS_DIRECTOR = "Marcomms director"
     SCHEME_ADMIN = "Scheme admins"
+    PORTAL_ADMINISTRATOR = "Portal administrators"
 
 
 # Anyone holding one of these must enrol a TOTP authenticator before using any staff page.
@@ -31,5 +32,9 @@ STAFF_ROLES: frozenset[Role] = frozenset(
         Role.COMMS_STAFF,
         Role.MARCOMMS_DIRECTOR,
         Role.SCHEME_ADMIN,
+        Role.PORTAL_ADMINISTRATOR,
     }
 )
+
+# Only superusers may grant or revoke these (a portal administrator cannot make another one).
+SUPERUSER_ONLY_ROLES: frozenset[Role] = frozenset({Role.PORTAL_ADMINISTRATOR})

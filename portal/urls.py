@@ -3,13 +3,35 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views, views_auth
+from portal import views, views_auth, views_people
 
 portal_patterns = (
     [
         path("", views.home, name="home"),
         path("dashboard/", views.dashboard, name="dashboard"),
         path("reminders/", views.reminders, name="reminders"),
+        path("people/", views_people.people, name="people"),
+        path("people/<int:pk>/", views_people.person, name="person"),
+        path("people/<int:pk>/roles/grant/", views_people.role_grant, name="person_role_grant"),
+        path("people/<int:pk>/roles/revoke/", views_people.role_revoke, name="person_role_revoke"),
+        path(
+            "people/<int:pk>/approvers/appoint/",
+            views_people.approver_appoint,
+            name="person_approver_appoint",
+        ),
+        path(
+            "people/<int:pk>/approvers/end/", views_people.approver_end, name="person_approver_end"
+        ),
+        path(
+            "people/<int:pk>/delegations/add/",
+            views_people.delegation_create,
+            name="person_delegation_create",
+        ),
+        path(
+            "people/<int:pk>/delegations/end/",
+            views_people.delegation_end,
+            name="person_delegation_end",
+        ),
     ],
     "portal",
 )
