@@ -519,3 +519,24 @@ def test_every_list_and_detail_page_renders(client: Client, superuser: User) -> 
         if obj is not None:
             change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             assert client.get(change).status_code == 200, change
+
+
+def test_adding_a_group_goes_through_the_service(client: Client) -> None:
+    staff_superuser = make_user(Role.ENGAGEMENT_STAFF, is_staff=True, is_superuser=True)
+    client.force_login(staff_superuser)
+    form = {
+        "name": "Alumni in Accra",
+        "slug": "accra",
+        "kind": AlumniGroup.Kind.REGIONAL,
+        "place": "Accra",
+        "country": "Ghana",
+        "description": "",
+        "status": AlumniGroup.Status.CLOSED,  # read-only: a new group starts active
+        "committee-TOTAL_FORMS": "0",
+        "committee-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:groups_alumnigroup_add"), form)
+    assert response.status_code == 302, response.content[:3000]
+    group = AlumniGroup.objects.get(slug="accra")
+    assert group.status == AlumniGroup.Status.ACTIVE
+    assert AuditEvent.objects.for_object(group).filter(action="groups.group.created").exists()
