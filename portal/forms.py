@@ -87,7 +87,8 @@ class RoleForm(forms.Form):
     def __init__(self, *args: object, roles: list[Role] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if roles is not None:
-            self.fields["role"].choices = [(r.value, r.value) for r in roles]  # type: ignore[attr-defined]
+            choices = [("", "Choose a role"), *((r.value, r.value) for r in roles)]
+            self.fields["role"].choices = choices  # type: ignore[attr-defined]
 
     def clean_role(self) -> Role:
         return Role(self.cleaned_data["role"])

@@ -573,3 +573,33 @@ def test_nav_and_dashboard_panel_for_managers_only(client, admin: User) -> None:
     client.force_login(make_user(Role.COMMS_STAFF))
     response = client.get(reverse("portal:dashboard"))
     assert not any(item.label == "People and roles" for item in response.context["nav_items"])
+
+
+# --- browser -----------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_admin_grants_a_role_in_the_browser_on_a_phone(browser, live_server, sign_in, axe_check):
+    admin = make_user(Role.PORTAL_ADMINISTRATOR, first_name="Yusuf", last_name="Rahman")
+    person = make_user(Role.STAFF, first_name="Helen", last_name="Morgan")
+    people.approver_appoint(actor=admin, user_id=person.pk, unit_id=OrgUnitFactory().pk)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, admin)
+        page.get_by_role("link", name="People and roles").first.click()
+        page.wait_for_url("**/people/")
+        axe_check(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.get_by_role("link", name="Helen Morgan").click()
+        page.locator("#id_role").select_option("Comms staff")
+        page.get_by_role("button", name="Grant role").click()
+        page.get_by_text("Helen Morgan now holds the role Comms staff.").wait_for()
+        axe_check(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert "Yusuf Rahman granted the role Comms staff." in page.content()
+        assert has_role(fresh(person), Role.COMMS_STAFF)
+    finally:
+        context.close()
