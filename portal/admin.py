@@ -24,21 +24,29 @@ from django.utils.html import format_html
 
 from portal.admin_base import AuditedReferenceAdmin, WorkflowAdmin, admin_actor
 from portal.audit import audit_record
-from portal.models import AuditEvent, OrgUnit, OutboundEmail, Reminder, User
+from portal.models import (
+    AuditEvent,
+    DirectorDelegation,
+    OrgUnit,
+    OutboundEmail,
+    Reminder,
+    RoleGrant,
+    User,
+)
 
 # What the admin may correct on a person, and what each correction records.
 USER_AUDITED_FIELDS = ("email", "first_name", "last_name", "is_active")
 ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
-def roles_page_note() -> str:
-    """Where roles are granted; a link once the People and roles page is routed."""
+def roles_page_note(user: User) -> str:
+    """Where this person's roles are granted: a link to their People and roles page."""
     text = "Roles are granted on the People and roles page, where every grant is audited."
     try:
-        url = reverse("portal:people")
+        url = reverse("portal:person", args=[user.pk])
     except NoReverseMatch:
         return text
-    return format_html('{} <a href="{}">Open People and roles</a>.', text, url)
+    return format_html('{} <a href="{}">Open this person\'s roles</a>.', text, url)
 
 
 @admin.register(User)
@@ -57,7 +65,7 @@ class UserAdmin(BaseUserAdmin):
             (None, {"fields": ("email", "password")}),
             ("Name", {"fields": ("first_name", "last_name")}),
             ("Access", {"fields": ("is_active",)}),
-            ("Roles", {"fields": ROLE_FIELDS, "description": roles_page_note()}),
+            ("Roles", {"fields": ROLE_FIELDS, "description": roles_page_note(obj)}),
             ("Dates", {"fields": ("last_login", "date_joined")}),
         )
 
@@ -106,6 +114,23 @@ class OrgUnitAdmin(AuditedReferenceAdmin):
     search_fields = ("name",)
     fields = ("name", "slug", "kind", "parent")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(WorkflowAdmin):
+    """Provenance of site roles and approverships, written by ``portal.people``."""
+
+    list_display = ("user", "role", "unit", "granted_by", "granted_at", "ended_at")
+    list_filter = ("role", "ended_at")
+    search_fields = ("user__email", "user__last_name", "role", "unit__name")
+    list_select_related = ("user", "unit", "granted_by")
+
+
+@admin.register(DirectorDelegation)
+class DirectorDelegationAdmin(WorkflowAdmin):
+    list_display = ("director", "delegate", "starts_on", "ends_on", "ended_at")
+    search_fields = ("director__email", "delegate__email")
+    list_select_related = ("director", "delegate")
 
 
 @admin.register(AuditEvent)

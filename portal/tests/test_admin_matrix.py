@@ -35,6 +35,8 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     # Platform: people are corrected and added (audited) but never deleted; roles are read-only.
     "portal.User": (True, True, False, frozenset()),
     "portal.OrgUnit": (True, True, True, frozenset({"delete_selected"})),
+    "portal.RoleGrant": (*VIEW_ONLY, frozenset()),  # written by portal.people
+    "portal.DirectorDelegation": (*VIEW_ONLY, frozenset()),
     "portal.AuditEvent": (*VIEW_ONLY, frozenset()),
     "portal.Reminder": (*VIEW_ONLY, frozenset()),
     "portal.OutboundEmail": (*VIEW_ONLY, frozenset()),
@@ -408,6 +410,7 @@ def test_roles_are_read_only_and_name_changes_are_audited(client: Client, superu
     url = reverse("admin:portal_user_change", args=[person.pk])
     page = client.get(url).content.decode()
     assert "Roles are granted on the People and roles page" in page
+    assert reverse("portal:person", args=[person.pk]) in page
     staff_group = person.groups.get()
     form = _user_form(
         person,
