@@ -18,6 +18,8 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from portal.input_guard import is_text
+
 from .models import Item
 from .services import ItemData
 
@@ -58,6 +60,9 @@ def row_to_item(raw: Mapping[str, Any], where: str) -> tuple[ItemData | None, li
             return ""
         if not isinstance(value, str):
             errors.append(f"{where}: {name} must be text.")
+            return ""
+        if not is_text(value):
+            errors.append(f"{where}: {name} contains a null character or invalid text.")
             return ""
         return value.strip()
 
@@ -134,6 +139,14 @@ def parse_csv(content: bytes) -> list[ItemData]:
         raise ImportErrors(
             ["The file is not UTF-8 text; save it as 'CSV UTF-8' and try again."]
         ) from exc
+    if "\x00" in decoded:
+        # Typically UTF-16 text (a NUL after every letter) or a binary file: never CSV text.
+        raise ImportErrors(
+            [
+                "The file contains null characters, so it is not CSV text; save it as "
+                "'CSV UTF-8' and try again."
+            ]
+        )
     reader = csv.DictReader(io.StringIO(decoded, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "text" not in header:

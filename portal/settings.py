@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RequestIdMiddleware",
+    "portal.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -354,6 +355,23 @@ WORKDAY_CLOSES = os.environ.get("WORKDAY_CLOSES", "17:00")
 INSTITUTION_NAME = os.environ.get("INSTITUTION_NAME", "The University")
 INSTITUTION_EMAIL_DOMAIN = os.environ.get("INSTITUTION_EMAIL_DOMAIN", "example.ac.uk")
 
+
+# --- Errors reach the administrators --------------------------------------------------------
+# DJANGO_ADMINS="Name <ops@example.ac.uk>,other@example.ac.uk". With DEBUG off, every error of a
+# request is emailed to them, and only then does the 500 page say that the team has been told.
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """A comma-separated list of ``Name <address>`` or bare addresses, as (name, address)."""
+    from email.utils import getaddresses
+
+    pairs = getaddresses([os.environ.get(name, "")])
+    return [(display or address, address) for display, address in pairs if "@" in address]
+
+
+ADMINS = env_addresses("DJANGO_ADMINS")
+# Django's default "django" logger would mail them too: django.request stops propagating there,
+# so each error is one email (and one JSON log line, from this logger's own console handler).
+_ERROR_MAIL = {"handlers": ["console", "mail_admins"], "propagate": False}
+
 # --- Logging: one JSON object per line ------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -370,10 +388,14 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "json",
             "filters": ["request_id"],
-        }
+        },
+        "mail_admins": {"level": "ERROR", "class": "django.utils.log.AdminEmailHandler"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        **({"django.request": _ERROR_MAIL} if ADMINS and not DEBUG else {}),
+    },
 }
 
 # --- Production hardening -------------------------------------------------------------------

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.log import AdminEmailHandler, RequireDebugFalse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -101,5 +104,23 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def admins_are_mailed_errors() -> bool:
+    """True if an error of a request is emailed to someone: ``ADMINS`` is set and a mail
+    handler that is not switched off by ``DEBUG`` is on the logger's path (Django's own
+    ``mail_admins`` on the "django" logger counts; see ``LOGGING`` in settings)."""
+    if not settings.ADMINS:
+        return False
+    logger: logging.Logger | None = logging.getLogger("django.request")
+    while logger is not None:
+        for handler in logger.handlers:
+            debug_only_off = any(isinstance(f, RequireDebugFalse) for f in handler.filters)
+            if isinstance(handler, AdminEmailHandler) and not (debug_only_off and settings.DEBUG):
+                return True
+        logger = logger.parent if logger.propagate else None
+    return False
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # Rendered without the request's context processors: they may be what failed.
+    body = loader.render_to_string("500.html", {"team_told": admins_are_mailed_errors()})
+    return HttpResponseServerError(body)
