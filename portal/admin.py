@@ -2,8 +2,9 @@
 
 Site roles are not granted here: ``groups``, ``user_permissions``, ``is_staff`` and
 ``is_superuser`` are read-only, and the People and roles page grants roles through audited
-services. Names, email and ``is_active`` may be corrected here, with an audit event carrying the
-old and new values. Org units are reference data (audited edits); the audit trail, reminders,
+services. Names and ``is_active`` may be corrected here, with an audit event carrying the old
+and new values; the email address is the sign-in identity that allauth verified, so it is set
+when a person is added and read-only afterwards. Org units are reference data (audited edits); the audit trail, reminders,
 the outbox, role groups, email addresses and authenticators are view-only.
 """
 
@@ -35,7 +36,7 @@ from portal.models import (
 )
 
 # What the admin may correct on a person, and what each correction records.
-USER_AUDITED_FIELDS = ("email", "first_name", "last_name", "is_active")
+USER_AUDITED_FIELDS = ("email", "first_name", "last_name", "is_active")  # email: on add only
 ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
@@ -57,6 +58,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "first_name", "last_name")
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = (*ROLE_FIELDS, "last_login", "date_joined")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return self.readonly_fields if obj is None else ("email", *self.readonly_fields)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:

@@ -415,6 +415,7 @@ def test_roles_are_read_only_and_name_changes_are_audited(client: Client, superu
     form = _user_form(
         person,
         first_name="Augusta",
+        email="someone.else@example.ac.uk",
         is_staff="on",
         is_superuser="on",
         groups=[staff_group.pk],
@@ -425,6 +426,7 @@ def test_roles_are_read_only_and_name_changes_are_audited(client: Client, superu
     assert response.status_code == 302, response.content[:3000]
     person.refresh_from_db()
     assert (person.first_name, person.is_active) == ("Augusta", False)
+    assert person.email != "someone.else@example.ac.uk"  # the verified sign-in address stays
     assert (person.is_staff, person.is_superuser) == (False, False)
     assert list(person.groups.all()) == [staff_group]
     event = AuditEvent.objects.for_object(person).get(action="portal.admin.user.changed")
