@@ -204,3 +204,18 @@ def test_subject_fields_refuse_control_characters(form_class: type, field: str, 
 def test_a_one_line_subject_is_accepted() -> None:
     form = CommunicationForm(data={"subject": "Autumn drinks – 5 Nov", "body": "Hello\nAll"})
     assert form.is_valid(), form.errors
+
+
+def test_allauth_mail_through_the_adapter_is_escaped_in_html() -> None:
+    """allauth's own text templates reach the outbox as text: escaped once made HTML."""
+    from portal.adapters import AccountAdapter
+
+    AccountAdapter().send_mail(
+        "account/email/password_reset_key",
+        "someone@example.com",
+        {"password_reset_url": "https://portal.example/reset/x/", "username": IMG},
+    )
+    email = OutboundEmail.objects.get(category="account")
+    assert f"your username is {IMG}." in email.body_text
+    assert "<img" not in email.body_html and "&lt;img src=x" in email.body_html
+    assert '<a href="https://portal.example/reset/x/"' in email.body_html
