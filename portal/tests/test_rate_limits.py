@@ -188,7 +188,9 @@ def _free_port() -> int:
 def two_servers(postgres_only: None, transactional_db: None) -> Iterator[list[str]]:
     """Two gunicorn processes on this machine, on the test database and one shared cache."""
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     var_dir = tempfile.mkdtemp(prefix="portal-two-servers-")
     env = {
         **os.environ,
@@ -209,8 +211,18 @@ def two_servers(postgres_only: None, transactional_db: None) -> Iterator[list[st
         port = _free_port()
         processes.append(
             subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "portal.wsgi:application"]
-                + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "30"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "portal.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--timeout",
+                    "30",
+                ],
                 cwd=root,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -223,7 +235,7 @@ def two_servers(postgres_only: None, transactional_db: None) -> Iterator[list[st
         for url in urls:
             while True:
                 try:
-                    urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310
+                    urllib.request.urlopen(f"{url}/healthz", timeout=2)
                     break
                 except OSError:
                     if time.monotonic() > deadline:
