@@ -14,12 +14,10 @@ from portal.roles import Role
 
 
 def _active_in_role(role: Role) -> list[str]:
-    return list(
-        User.objects.filter(groups__name=role.value, is_active=True)
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    """Active holders of ``role``; for the director, today's delegates too."""
+    from portal.people_selectors import users_acting_as
+
+    return sorted(set(users_acting_as(role).values_list("email", flat=True)))
 
 
 def comms_recipients() -> list[str]:

@@ -221,8 +221,9 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=150, help_text="A Role value, or 'Unit approver'.")
+    # PROTECT: a unit whose approvers have a history is not deleted with that history.
     unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     granted_by = models.ForeignKey(
         "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
