@@ -47,7 +47,7 @@ def _cache_namespace() -> Iterator[None]:
     from portal.tests import cache_keys
 
     cache_keys.NAMESPACE[0] = uuid.uuid4().hex
-    yield
+    return
 
 
 @pytest.fixture

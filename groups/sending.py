@@ -240,7 +240,7 @@ def communication_complete_if_done(*, communication_id: int) -> bool:
 
 def delivery_counts(communication: Communication) -> dict[str, int]:
     """Counts by status: what committees may see about a communication (never who)."""
-    counts = {status: 0 for status in Delivery.Status.values}
+    counts = dict.fromkeys(Delivery.Status.values, 0)
     for row in communication.deliveries.values("status").order_by().annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts

@@ -94,7 +94,9 @@ _SECTOR_LABEL = dict(SECTORS)
 _SUPPORT_LABEL = dict(SUPPORT_AREAS)
 _SECTOR_IDX = {code: i for i, (code, _) in enumerate(SECTORS)}
 _VIA_SECTOR = frozenset({"sector_insight", "cv_applications", "interviews", "networking"})
-_RESEARCH_ROLE = re.compile(r"\b(research|phd|doctor|lecturer|professor|academic|postdoc)", re.I)
+_RESEARCH_ROLE = re.compile(
+    r"\b(research|phd|doctor|lecturer|professor|academic|postdoc)", re.IGNORECASE
+)
 
 Matrix = NDArray[np.float64]
 Ints = NDArray[np.int64]

@@ -32,7 +32,7 @@ def max_rows() -> int:
     return int(getattr(settings, "MODERATION_IMPORT_MAX_ROWS", 5000))
 
 
-class ImportErrors(Exception):
+class ImportRowsError(Exception):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
@@ -44,7 +44,7 @@ def _parse_when(value: str) -> datetime:
         day = parse_date(value)
         if day is None:
             raise ValueError
-        when = datetime(day.year, day.month, day.day)
+        when = datetime(day.year, day.month, day.day)  # noqa: DTZ001 (made aware just below)
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     return when
@@ -127,7 +127,7 @@ def _collect(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[ItemData]:
             errors.append("Stopped after 50 errors; fix these and upload again.")
             break
     if errors:
-        raise ImportErrors(errors)
+        raise ImportRowsError(errors)
     return items
 
 
@@ -136,12 +136,12 @@ def parse_csv(content: bytes) -> list[ItemData]:
     try:
         decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportErrors(
+        raise ImportRowsError(
             ["The file is not UTF-8 text; save it as 'CSV UTF-8' and try again."]
         ) from exc
     if "\x00" in decoded:
         # Typically UTF-16 text (a NUL after every letter) or a binary file: never CSV text.
-        raise ImportErrors(
+        raise ImportRowsError(
             [
                 "The file contains null characters, so it is not CSV text; save it as "
                 "'CSV UTF-8' and try again."
@@ -150,7 +150,7 @@ def parse_csv(content: bytes) -> list[ItemData]:
     reader = csv.DictReader(io.StringIO(decoded, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "text" not in header:
-        raise ImportErrors(
+        raise ImportRowsError(
             [
                 "The first row must name the columns, including 'text'. Columns: "
                 + ", ".join(COLUMNS)
@@ -159,7 +159,7 @@ def parse_csv(content: bytes) -> list[ItemData]:
         )
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        raise ImportErrors(
+        raise ImportRowsError(
             [f"Unknown column(s): {', '.join(unknown)}. Allowed: {', '.join(COLUMNS)}."]
         )
     reader.fieldnames = header
@@ -167,16 +167,16 @@ def parse_csv(content: bytes) -> list[ItemData]:
     try:
         for number, raw in enumerate(reader, start=2):
             if None in raw:
-                raise ImportErrors([f"Row {number}: more values than columns."])
+                raise ImportRowsError([f"Row {number}: more values than columns."])
             if not any((v or "").strip() for v in raw.values()):
                 continue
             rows.append((f"Row {number}", raw))
             if len(rows) > max_rows():
-                raise ImportErrors([f"The file has more than {max_rows()} rows; split it up."])
+                raise ImportRowsError([f"The file has more than {max_rows()} rows; split it up."])
     except csv.Error as exc:
-        raise ImportErrors([f"The file is not valid CSV: {exc}."]) from exc
+        raise ImportRowsError([f"The file is not valid CSV: {exc}."]) from exc
     if not rows:
-        raise ImportErrors(["The file has no rows below the header."])
+        raise ImportRowsError(["The file has no rows below the header."])
     return _collect(rows)
 
 
@@ -187,9 +187,11 @@ def parse_payload(payload: Any) -> list[ItemData]:
     elif isinstance(payload, dict):
         payload = [payload]
     if not isinstance(payload, list) or not payload:
-        raise ImportErrors(['Send an object, a non-empty array of objects, or {"items": [...]}.'])
+        raise ImportRowsError(
+            ['Send an object, a non-empty array of objects, or {"items": [...]}.']
+        )
     if len(payload) > max_rows():
-        raise ImportErrors([f"At most {max_rows()} items per request."])
+        raise ImportRowsError([f"At most {max_rows()} items per request."])
     rows: list[tuple[str, Mapping[str, Any]]] = []
     errors: list[str] = []
     for index, raw in enumerate(payload):
@@ -202,5 +204,5 @@ def parse_payload(payload: Any) -> list[ItemData]:
             continue
         rows.append((f"Item {index}", raw))
     if errors:
-        raise ImportErrors(errors)
+        raise ImportRowsError(errors)
     return _collect(rows)

@@ -30,7 +30,7 @@ class ModerationError(Exception):
     """A refused transition; the message is shown to the user as is."""
 
 
-class DecisionConflict(ModerationError):
+class DecisionConflictError(ModerationError):
     """Someone else decided (or holds) the item first."""
 
 
@@ -268,11 +268,11 @@ def item_claim(*, actor: User, item_id: int) -> Item:
         item = _lock_item(item_id)
         _require_channel(actor, item.channel)
         if item.state == Item.State.DECIDED:
-            raise DecisionConflict("This item has already been decided.")
+            raise DecisionConflictError("This item has already been decided.")
         if item.state == Item.State.CLAIMED:
             if item.claimed_by_id == actor.pk:
                 return item
-            raise DecisionConflict(f"{item.claimed_by} is already working on this item.")
+            raise DecisionConflictError(f"{item.claimed_by} is already working on this item.")
         old = {"state": item.state}
         item.state, item.claimed_by, item.claimed_at = Item.State.CLAIMED, actor, timezone.now()
         item.save(update_fields=["state", "claimed_by", "claimed_at"])
@@ -346,11 +346,11 @@ def item_decide(
                 if current
                 else ""
             )
-            raise DecisionConflict(
+            raise DecisionConflictError(
                 f"Someone got there first: {who}before your decision was saved. Nothing was changed."
             )
         if item.state == Item.State.CLAIMED and item.claimed_by_id != actor.pk:
-            raise DecisionConflict(
+            raise DecisionConflictError(
                 f"{item.claimed_by} has claimed this item; ask them to release it."
             )
         old = {"state": item.state}
@@ -365,7 +365,9 @@ def item_decide(
                     decided_by=actor,
                 )
         except IntegrityError as exc:
-            raise DecisionConflict("Someone else decided this item at the same moment.") from exc
+            raise DecisionConflictError(
+                "Someone else decided this item at the same moment."
+            ) from exc
         item.state, item.claimed_by, item.claimed_at = Item.State.DECIDED, None, None
         item.save(update_fields=["state", "claimed_by", "claimed_at"])
         audit_record(

@@ -34,7 +34,7 @@ from .forms import (
     ReasonForm,
     TokenForm,
 )
-from .imports import ImportErrors, parse_csv, parse_payload
+from .imports import ImportRowsError, parse_csv, parse_payload
 from .models import Category, ChannelToken, Item
 from .permissions import (
     can_release_any_claim,
@@ -55,7 +55,7 @@ from .selectors import (
     queue_statistics,
 )
 from .services import (
-    DecisionConflict,
+    DecisionConflictError,
     ItemData,
     ModerationError,
     category_save,
@@ -251,7 +251,7 @@ def item_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
             category=form.cleaned_data["category"],
             message_to_reporter=form.cleaned_data["message_to_reporter"],
         )
-    except DecisionConflict as exc:
+    except DecisionConflictError as exc:
         messages.error(request, str(exc))
     except ModerationError as exc:
         form.add_error(None, str(exc))
@@ -434,7 +434,7 @@ def import_csv(request: AuthedRequest) -> HttpResponse:
                 rows=rows,
                 source=Item.Source.CSV,
             )
-        except ImportErrors as exc:
+        except ImportRowsError as exc:
             errors = exc.errors
         except ModerationError as exc:
             errors = [str(exc)]
@@ -523,7 +523,7 @@ def api_items(request: HttpRequest, pk: int) -> JsonResponse:
         return _api_error(400, f"The request body is not valid JSON: {exc}.")
     try:
         rows = parse_payload(payload)
-    except ImportErrors as exc:
+    except ImportRowsError as exc:
         return _api_error(400, "Some items are invalid; nothing was saved.", exc.errors)
     result = items_import(
         actor=None, channel=token.channel, rows=rows, source=Item.Source.API, token=token

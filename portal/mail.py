@@ -144,7 +144,7 @@ def email_deliver(*, email_id: int) -> bool:
         email.attempts += 1
         try:
             message.send()
-        except Exception as exc:  # SMTP errors of every kind: keep the row, try again later
+        except Exception as exc:  # noqa: BLE001 (SMTP errors of every kind: keep the row, retry)
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if email.attempts >= OutboundEmail.MAX_ATTEMPTS:
                 email.status = OutboundEmail.Status.FAILED

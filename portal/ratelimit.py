@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -38,7 +39,7 @@ def client_address(request: HttpRequest) -> str:
 
     try:
         return get_client_ip(request) or "unknown"
-    except Exception:  # a forged X-Forwarded-For shorter than the proxy count
+    except ImproperlyConfigured:  # a forged X-Forwarded-For shorter than the proxy count
         return request.META.get("REMOTE_ADDR", "unknown")
 
 

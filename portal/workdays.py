@@ -233,7 +233,7 @@ def _setting_time(name: str, default: time) -> time:
     if isinstance(value, time):
         return value
     try:
-        return datetime.strptime(str(value), "%H:%M").time()
+        return datetime.strptime(str(value), "%H:%M").time()  # noqa: DTZ007 (a time of day)
     except ValueError as exc:
         raise ValueError(f"settings.{name} must be an 'HH:MM' string, got {value!r}") from exc
 

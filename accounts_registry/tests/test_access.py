@@ -37,7 +37,7 @@ def expect(default=None, **codes):
 
 def objects_only(**allowed):
     """An object page: 404 for whoever is not entitled, login redirect for anonymous."""
-    table = {r: 404 for r in ROLES}
+    table = dict.fromkeys(ROLES, 404)
     table["anonymous"] = 302
     table.update(allowed)
     return table
@@ -45,12 +45,12 @@ def objects_only(**allowed):
 
 # name -> (url args key, method, expected per role)
 MATRIX = {
-    "lookup": (None, "get", {r: 200 for r in ROLES}),
+    "lookup": (None, "get", dict.fromkeys(ROLES, 200)),
     "my_requests": (None, "get", expect(STAFF)),
     "request_create": (None, "get", expect(STAFF)),
     "queue": (None, "get", expect(STAFF)),
     "directory": (None, "get", expect(STAFF)),
-    "comms": (None, "get", expect({r: 403 for r in STAFF}, comms=200)),
+    "comms": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "request_detail": (
         "pending",
         "get",
@@ -68,9 +68,9 @@ MATRIX = {
     "handover": ("account", "get", objects_only(account_admin=200, comms=200)),
     "add_admin": ("account", "get", objects_only(account_admin=200, comms=200)),
     "audit": ("audit", "get", objects_only(account_admin=200)),
-    "close": ("account", "get", expect({r: 403 for r in STAFF}, comms=200)),
-    "keep": ("account", "get", expect({r: 403 for r in STAFF}, comms=200)),
-    "account_register": (None, "get", expect({r: 403 for r in STAFF}, comms=200)),
+    "close": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "keep": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "account_register": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     # Last: the requester's POST withdraws the request. Others who see it get a refusal
     # message and the redirect back, like request_decide.
     "request_withdraw": (

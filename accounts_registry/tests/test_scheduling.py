@@ -142,15 +142,15 @@ def test_audit_answers_and_close_outcome_flags_the_account(cast):
     ):
         tasks.run_annual_audits()
         audit = AnnualAudit.objects.get()
-        answers: dict[str, Any] = dict(
-            still_needed=False,
-            activity_ok=False,
-            admins_correct=True,
-            passwords_changed=True,
-            two_factor_on=True,
-            incidents="",
-            outcome="close",
-        )
+        answers: dict[str, Any] = {
+            "still_needed": False,
+            "activity_ok": False,
+            "admins_correct": True,
+            "passwords_changed": True,
+            "two_factor_on": True,
+            "incidents": "",
+            "outcome": "close",
+        }
         with pytest.raises(AccountError):
             audit_submit(actor=make_user(Role.STAFF), audit_id=audit.pk, **answers)
         audit_submit(actor=cast.admin2, audit_id=audit.pk, **answers)

@@ -48,18 +48,18 @@ PROTECTED = {
 
 
 def mentor(key: int = 100, **kw: object) -> MentorProfile:
-    base: dict[str, object] = dict(
-        courses=frozenset({PROGRAMMES[0]}), graduation_year=2015, country="France",
-        job_role="Policy Officer", sectors=frozenset({"policy"}), capacity=1,
-    )  # fmt: skip
+    base: dict[str, object] = {
+        "courses": frozenset({PROGRAMMES[0]}), "graduation_year": 2015, "country": "France",
+        "job_role": "Policy Officer", "sectors": frozenset({"policy"}), "capacity": 1,
+    }  # fmt: skip
     return MentorProfile(key=key, **(base | kw))  # type: ignore[arg-type]
 
 
 def mentee(key: int = 1, **kw: object) -> MenteeProfile:
-    base: dict[str, object] = dict(
-        programme=PROGRAMMES[0], sectors=frozenset({"policy"}),
-        support_areas=frozenset({"sector_insight"}),
-    )  # fmt: skip
+    base: dict[str, object] = {
+        "programme": PROGRAMMES[0], "sectors": frozenset({"policy"}),
+        "support_areas": frozenset({"sector_insight"}),
+    }  # fmt: skip
     return MenteeProfile(key=key, **(base | kw))  # type: ignore[arg-type]
 
 
@@ -310,14 +310,14 @@ def test_user_scores_are_not_modified() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (dict(pinned=[(1, 100)], forbidden={(1, 100)}), "also forbidden"),
-        (dict(pinned=[(1, 100), (1, 101)]), "pinned more than once"),
-        (dict(pinned=[(1, 100), (1, 100)]), "pinned more than once"),
-        (dict(pinned=[(1, 100), (2, 100)]), "exceed mentor 100's capacity of 1"),
-        (dict(pinned=[(9, 100)]), "unknown mentee or mentor"),
-        (dict(pinned=[(1, 999)]), "unknown mentee or mentor"),
-        (dict(scores=np.zeros((3, 2))), "finite 2x2 matrix"),
-        (dict(scores=np.array([[np.nan, 0.0], [0.0, 0.0]])), "finite 2x2 matrix"),
+        ({"pinned": [(1, 100)], "forbidden": {(1, 100)}}, "also forbidden"),
+        ({"pinned": [(1, 100), (1, 101)]}, "pinned more than once"),
+        ({"pinned": [(1, 100), (1, 100)]}, "pinned more than once"),
+        ({"pinned": [(1, 100), (2, 100)]}, "exceed mentor 100's capacity of 1"),
+        ({"pinned": [(9, 100)]}, "unknown mentee or mentor"),
+        ({"pinned": [(1, 999)]}, "unknown mentee or mentor"),
+        ({"scores": np.zeros((3, 2))}, "finite 2x2 matrix"),
+        ({"scores": np.array([[np.nan, 0.0], [0.0, 0.0]])}, "finite 2x2 matrix"),
     ],
 )
 def test_inconsistent_inputs_raise(kwargs: dict[str, object], message: str) -> None:

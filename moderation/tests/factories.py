@@ -6,12 +6,11 @@ import itertools
 from typing import cast
 
 from accounts_registry.models import OfficialAccount
+from moderation.permissions import ADMINISTER_ACCOUNT
 from portal.models import OrgUnit, User
 from portal.permissions import grant_object_role
 from portal.roles import Role
 from portal.tests.factories import OrgUnitFactory, make_user
-
-from ..permissions import ADMINISTER_ACCOUNT
 
 _seq = itertools.count(1)
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts_registry.models import OfficialAccount
-from moderation.imports import ImportErrors, parse_csv
+from moderation.imports import ImportRowsError, parse_csv
 from moderation.models import ChannelToken, Item
 from moderation.services import token_create, token_revoke
 from portal.models import AuditEvent, User
@@ -137,7 +137,7 @@ def test_csv_parsing_reports_every_bad_row() -> None:
         b"Bad date,d,,31/02/2026,4,comment\n"
         b"Bad kind,e,,,5,story\n"
     )
-    with pytest.raises(ImportErrors) as exc:
+    with pytest.raises(ImportRowsError) as exc:
         parse_csv(content)
     errors = exc.value.errors
     assert [e.split(":")[0] for e in errors] == ["Row 3", "Row 4", "Row 5", "Row 6"]
@@ -155,7 +155,7 @@ def test_csv_parsing_reports_every_bad_row() -> None:
     ],
 )
 def test_csv_file_level_errors(content: bytes, message: str) -> None:
-    with pytest.raises(ImportErrors, match=message):
+    with pytest.raises(ImportRowsError, match=message):
         parse_csv(content)
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from accounts_registry.models import OfficialAccount
 from moderation.models import Decision, Item
 from moderation.services import (
-    DecisionConflict,
+    DecisionConflictError,
     ImportResult,
     ItemData,
     decision_reopen,
@@ -54,7 +54,7 @@ def test_two_moderators_decide_at_once(postgres_only: None, channel: OfficialAcc
             lambda: item_decide(actor=second, item_id=item.pk, outcome="keep", reason="also fine"),
         )
         wins = [r for r in results if isinstance(r, Decision)]
-        losses = [r for r in results if isinstance(r, DecisionConflict)]
+        losses = [r for r in results if isinstance(r, DecisionConflictError)]
         assert len(wins) == 1 and len(losses) == 1, results
         assert "got there first" in str(losses[0])
         assert Decision.objects.filter(item=item, active=True).count() == 1
@@ -71,7 +71,7 @@ def test_two_moderators_claim_at_once(postgres_only: None, channel: OfficialAcco
         lambda: item_claim(actor=second, item_id=item.pk),
     )
     assert sum(isinstance(r, Item) for r in results) == 1
-    assert sum(isinstance(r, DecisionConflict) for r in results) == 1
+    assert sum(isinstance(r, DecisionConflictError) for r in results) == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from moderation import demo
 from moderation.models import Incident, Item, RemovalRequest
+from moderation.permissions import ADMINISTER_ACCOUNT
 from portal import demo as platform_demo
 from portal.permissions import has_object_role
-
-from ..permissions import ADMINISTER_ACCOUNT
 
 
 def test_seed_twice(db: None) -> None:

@@ -9,7 +9,7 @@ from django.db.models import Model
 from accounts_registry.models import OfficialAccount
 from moderation.models import Category, Decision, Item
 from moderation.services import (
-    DecisionConflict,
+    DecisionConflictError,
     ItemData,
     ModerationError,
     decision_reopen,
@@ -125,9 +125,9 @@ def test_claimed_item_is_refused_to_others_until_released(
 ) -> None:
     item_claim(actor=channel_admin, item_id=item.pk)
     other = make_user(Role.COMMS_STAFF)
-    with pytest.raises(DecisionConflict, match="already working"):
+    with pytest.raises(DecisionConflictError, match="already working"):
         item_claim(actor=other, item_id=item.pk)
-    with pytest.raises(DecisionConflict, match="claimed this item"):
+    with pytest.raises(DecisionConflictError, match="claimed this item"):
         item_decide(actor=other, item_id=item.pk, outcome="keep", reason="fine")
     second_admin = make_user(Role.STAFF)
     from moderation.permissions import ADMINISTER_ACCOUNT
@@ -241,7 +241,7 @@ def test_second_decision_is_refused_with_a_clear_message(
     item: Item, channel_admin: User, comms_staff: User
 ) -> None:
     item_decide(actor=channel_admin, item_id=item.pk, outcome="keep", reason="ok")
-    with pytest.raises(DecisionConflict, match="got there first"):
+    with pytest.raises(DecisionConflictError, match="got there first"):
         item_decide(
             actor=comms_staff,
             item_id=item.pk,

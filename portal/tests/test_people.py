@@ -487,7 +487,7 @@ MANAGERS = ("portal_admin", "superuser")
 
 
 def expect(page: int, managers: int, *, anonymous: int = 302) -> dict[str, int]:
-    table = {role: page for role in ROLES}
+    table = dict.fromkeys(ROLES, page)
     table.update(dict.fromkeys(MANAGERS, managers), anonymous=anonymous)
     return table
 
