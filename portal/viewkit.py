@@ -1,0 +1,62 @@
+"""What every view of every app uses: the signed-in request type and the call-a-service helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+from portal.errors import DomainError
+from portal.models import User
+
+T = TypeVar("T")
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind ``login_required`` (or a role decorator): ``user`` is a real ``User``."""
+
+    user: User
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a view that is behind ``login_required``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("current_user() needs a signed-in request")
+    return user
+
+
+def report_error(request: HttpRequest, exc: DomainError, form: BaseForm | None = None) -> None:
+    """Show a refused action on its form field when there is one, else above the form or as a
+    message."""
+    if form is not None and exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    elif form is not None:
+        form.add_error(None, exc.message)
+    else:
+        messages.error(request, exc.message)
+
+
+def call_service(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    form: BaseForm | None = None,
+    success: str = "",
+) -> tuple[bool, T | None]:
+    """Run one service call; a ``DomainError`` becomes a form error or a message.
+
+    Returns ``(True, result)`` when the service succeeded (after adding ``success`` as a
+    message, if given) and ``(False, None)`` when a rule refused it.
+    """
+    try:
+        result = action()
+    except DomainError as exc:
+        report_error(request, exc, form)
+        return False, None
+    if success:
+        messages.success(request, success)
+    return True, result
