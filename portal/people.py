@@ -20,6 +20,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.audit import audit_record
+from portal.errors import DomainError
 from portal.models import DirectorDelegation, OrgUnit, OrgUnitUserObjectPermission, RoleGrant, User
 from portal.permissions import can_change_role, can_manage_people, forget_roles
 from portal.roles import Role
@@ -28,7 +29,7 @@ APPROVE_PERM = "portal.approve_account_requests"
 SIGNUP_ROLES: frozenset[Role] = frozenset({Role.ALUMNUS, Role.STUDENT})
 
 
-class PeopleError(Exception):
+class PeopleError(DomainError):
     """A refused change of someone's roles; the message is safe to show to the user."""
 
 

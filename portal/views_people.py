@@ -27,18 +27,14 @@ from portal.people_selectors import (
 )
 from portal.permissions import can_change_role, can_manage_people
 from portal.roles import Role
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from portal.viewkit import call_service, current_user
 
 
 @login_required
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
     """Everyone holding a staff role, approvership or delegation; search finds anyone."""
-    actor = _actor(request)
+    actor = current_user(request)
     if not can_manage_people(actor):
         raise PermissionDenied("People and roles are managed by portal administrators.")
     form = PeopleFilterForm(request.GET or None)
@@ -73,7 +69,7 @@ def _grantable_roles(actor: User, person: User, holdings: list[Any]) -> list[Rol
 def _person_page(
     request: HttpRequest, person: User, status: int = 200, **bound: forms.Form
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = current_user(request)
     holdings = holdings_of(person)
     own = actor.pk == person.pk
     grantable = [] if own else _grantable_roles(actor, person, holdings)
@@ -115,14 +111,12 @@ def _apply(
 ) -> HttpResponse:
     """Validate, call one service, and report: the one pattern of every form on the page."""
     if form.is_valid():
-        try:
-            changed = call(form.cleaned_data)
-        except services.PeopleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, done(form.cleaned_data)) if changed else messages.info(
-                request, unchanged
-            )
+        ok, changed = call_service(request, lambda: call(form.cleaned_data), form=form)
+        if ok:
+            if changed:
+                messages.success(request, done(form.cleaned_data))
+            else:
+                messages.info(request, unchanged)
             return redirect("portal:person", pk=person.pk)
     return _person_page(request, person, status=400, **{form_name: form})
 
@@ -136,7 +130,9 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
         person,
         RoleForm(request.POST),
         "role_form",
-        lambda data: services.role_grant(actor=_actor(request), user_id=pk, role=data["role"]),
+        lambda data: services.role_grant(
+            actor=current_user(request), user_id=pk, role=data["role"]
+        ),
         lambda data: f"{person} now holds the role {data['role']}.",
         f"{person} already held that role.",
     )
@@ -151,7 +147,9 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         person,
         RoleForm(request.POST),
         "role_form",
-        lambda data: services.role_revoke(actor=_actor(request), user_id=pk, role=data["role"]),
+        lambda data: services.role_revoke(
+            actor=current_user(request), user_id=pk, role=data["role"]
+        ),
         lambda data: f"{person} no longer holds the role {data['role']}.",
         f"{person} did not hold that role.",
     )
@@ -167,7 +165,7 @@ def approver_appoint(request: HttpRequest, pk: int) -> HttpResponse:
         ApproverForm(request.POST),
         "approver_form",
         lambda data: services.approver_appoint(
-            actor=_actor(request), user_id=pk, unit_id=data["unit"].pk
+            actor=current_user(request), user_id=pk, unit_id=data["unit"].pk
         ),
         lambda data: f"{person} now approves account requests for {data['unit']}.",
         f"{person} already approved for that unit.",
@@ -184,7 +182,7 @@ def approver_end(request: HttpRequest, pk: int) -> HttpResponse:
         ApproverForm(request.POST),
         "approver_form",
         lambda data: services.approver_end(
-            actor=_actor(request), user_id=pk, unit_id=data["unit"].pk
+            actor=current_user(request), user_id=pk, unit_id=data["unit"].pk
         ),
         lambda data: f"{person} no longer approves for {data['unit']}.",
         f"{person} was not an approver for that unit.",
@@ -199,7 +197,7 @@ def delegation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     def call(data: dict[str, Any]) -> bool:
         made = services.delegation_create(
-            actor=_actor(request),
+            actor=current_user(request),
             director_id=data["director"].pk,
             delegate_id=pk,
             starts_on=data["starts_on"],
@@ -236,15 +234,14 @@ def delegation_end(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.error(request, "No such delegation.")
         return redirect("portal:person", pk=pk)
-    try:
-        changed = services.delegation_end(
-            actor=_actor(request), delegation_id=form.cleaned_data["delegation"]
-        )
-    except services.PeopleError as exc:
-        messages.error(request, str(exc))
-    else:
-        if changed:
-            messages.success(request, f"{person}'s delegation has ended.")
-        else:
-            messages.info(request, "That delegation was already over.")
+    ok, changed = call_service(
+        request,
+        lambda: services.delegation_end(
+            actor=current_user(request), delegation_id=form.cleaned_data["delegation"]
+        ),
+    )
+    if ok and changed:
+        messages.success(request, f"{person}'s delegation has ended.")
+    elif ok:
+        messages.info(request, "That delegation was already over.")
     return redirect("portal:person", pk=pk)
