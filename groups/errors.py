@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from portal.errors import DomainError
 
-class GroupsError(Exception):
-    """A business rule refused the action. ``field`` names the form field it concerns, if any."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class GroupsError(DomainError):
+    """A groups rule refused the action. ``field`` names the form field it concerns, if any."""

@@ -34,8 +34,8 @@ from groups.services import (
     presence_confirm_disclaimer,
     presence_register,
 )
-from groups.views.common import current_user, report_error
 from portal.permissions import get_visible_or_404
+from portal.viewkit import current_user, report_error
 
 
 def _group(request: HttpRequest, slug: str) -> AlumniGroup:

@@ -34,9 +34,9 @@ from groups.services import (
     membership_join,
     membership_leave,
 )
-from groups.views.common import current_user
 from portal.permissions import get_visible_or_404
 from portal.ratelimit import rate_limited
+from portal.viewkit import current_user
 
 
 def directory(request: HttpRequest) -> HttpResponse:

@@ -56,11 +56,11 @@ from groups.services import (
     presence_flag,
     presence_unflag,
 )
-from groups.views.common import current_user, report_error
 from portal.audit import audit_personal_data_view
 from portal.models import AuditEvent, User
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
+from portal.viewkit import current_user, report_error
 
 staff_only = role_required(Role.ENGAGEMENT_STAFF, Role.ENGAGEMENT_MANAGER)
 
