@@ -65,7 +65,7 @@ def fill() -> tuple[object, object, str]:
     from django.utils import timezone
 
     from groups.models import AlumniGroup, GroupRequest, Membership
-    from groups.services import committee_appoint
+    from groups.services.groups import committee_appoint
     from portal.models import User
     from portal.roles import Role
     from portal.tests.factories import make_user
@@ -84,7 +84,7 @@ def fill() -> tuple[object, object, str]:
             for i in range(GROUPS)
         ]
     )
-    committee_appoint(actor=staff, group=groups[0], user=chair, role="chair")
+    committee_appoint(actor=staff, group_id=groups[0].pk, user_id=chair.pk, role="chair")
     people = User.objects.bulk_create(
         [
             User(email=f"bench.member{i}@example.com", first_name="Member", last_name=str(i))

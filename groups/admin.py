@@ -29,7 +29,7 @@ from groups.models import (
     RequestMessage,
     RequestPause,
 )
-from groups.services import committee_appoint, committee_end, group_create, group_update
+from groups.services.groups import committee_appoint, committee_end, group_create, group_update
 from portal.admin_base import ReadOnlyInline, WorkflowAdmin, admin_actor
 
 GROUP_DETAIL_FIELDS = ("name", "kind", "place", "country", "description")
@@ -128,8 +128,8 @@ class CommitteeMembershipAdmin(GroupsWorkflowAdmin):
     ) -> None:
         committee_appoint(
             actor=admin_actor(request),
-            group=obj.group,
-            user=obj.user,
+            group_id=obj.group_id,
+            user_id=obj.user_id,
             role=form.cleaned_data["role"],
         )
 

@@ -15,7 +15,12 @@ from groups.models import (
     Membership,
     OutsidePresence,
 )
-from groups.requests import (
+from groups.selectors import plan_year
+from groups.services.communications import communication_create, communication_send_batch
+from groups.services.groups import committee_appoint, consent_give, group_create, membership_join
+from groups.services.plans import plan_accept, plan_request_changes, plan_save, plan_submit
+from groups.services.presences import presence_confirm_disclaimer, presence_register
+from groups.services.requests import (
     RequestDetails,
     request_ask_changes,
     request_decline,
@@ -24,20 +29,6 @@ from groups.requests import (
     request_schedule,
     request_start,
     request_submit,
-)
-from groups.sending import communication_create, communication_send_batch
-from groups.services import (
-    committee_appoint,
-    consent_give,
-    group_create,
-    membership_join,
-    plan_accept,
-    plan_request_changes,
-    plan_save,
-    plan_submit,
-    plan_year,
-    presence_confirm_disclaimer,
-    presence_register,
 )
 from portal.demo import DemoContext, ensure_user
 from portal.models import User
@@ -153,12 +144,15 @@ def seed(ctx: DemoContext) -> None:
     kenya = groups["Alumni Group of Kenya"]
     finance = groups["Finance Professionals Network"]
     committee_appoint(
-        actor=staff, group=kenya, user=ctx.users["committee"], role=CommitteeMembership.Role.CHAIR
+        actor=staff,
+        group_id=kenya.pk,
+        user_id=ctx.users["committee"].pk,
+        role=CommitteeMembership.Role.CHAIR,
     )
     committee_appoint(
         actor=staff,
-        group=kenya,
-        user=ctx.users["committee2"],
+        group_id=kenya.pk,
+        user_id=ctx.users["committee2"].pk,
         role=CommitteeMembership.Role.SECRETARY,
     )
     # A second committee: a different person, so the committee-of-another-group view exists.
@@ -171,14 +165,14 @@ def seed(ctx: DemoContext) -> None:
     )
     committee_appoint(
         actor=staff,
-        group=groups["New York Alumni"],
-        user=nyc_chair,
+        group_id=groups["New York Alumni"].pk,
+        user_id=nyc_chair.pk,
         role=CommitteeMembership.Role.CHAIR,
     )
     committee_appoint(
         actor=staff,
-        group=finance,
-        user=ctx.users["committee"],
+        group_id=finance.pk,
+        user_id=ctx.users["committee"].pk,
         role=CommitteeMembership.Role.COMMUNICATIONS,
     )
 
@@ -196,11 +190,11 @@ def seed(ctx: DemoContext) -> None:
     for i, person in enumerate(alumni):
         for name, group in groups.items():
             if (i + len(name)) % 3 == 0 or group == kenya:
-                membership = membership_join(actor=person, group=group)
+                membership = membership_join(actor=person, group_id=group.pk)
                 # Two in three agree to the group's emails; the rest do not.
                 if i % 3 != 2 and not membership.email_consent:
                     consent_give(actor=person, membership_id=membership.pk)
-    membership_join(actor=ctx.users["alumnus"], group=kenya, consent=True)
+    membership_join(actor=ctx.users["alumnus"], group_id=kenya.pk, consent=True)
 
     _seed_plans(ctx, groups)
     _seed_requests(ctx, kenya, finance)
@@ -233,11 +227,14 @@ def _seed_plans(ctx: DemoContext, groups: dict[str, AlumniGroup]) -> None:
         if author is None:
             author = ctx.users["committee2"]
             committee_appoint(
-                actor=staff, group=group, user=author, role=CommitteeMembership.Role.MEMBER
+                actor=staff,
+                group_id=group.pk,
+                user_id=author.pk,
+                role=CommitteeMembership.Role.MEMBER,
             )
         plan = plan_save(
             actor=author,
-            group=group,
+            group_id=group.pk,
             year=year,
             objectives="Grow active membership by a fifth; hold four events; recruit two new "
             "committee members.",
@@ -274,7 +271,7 @@ def _seed_requests(ctx: DemoContext, kenya: AlumniGroup, finance: AlumniGroup) -
         received = kwargs.pop("received_at", None)
         return request_submit(
             actor=chair,
-            group=group,
+            group_id=group.pk,
             details=_details(title, **kwargs),  # type: ignore[arg-type]
             received_at=received,  # type: ignore[arg-type]
         )
@@ -335,7 +332,7 @@ def _seed_presences(ctx: DemoContext, kenya: AlumniGroup) -> None:
         return
     site = presence_register(
         actor=chair,
-        group=kenya,
+        group_id=kenya.pk,
         kind=OutsidePresence.Kind.WEBSITE,
         platform=OutsidePresence.Platform.WEBSITE,
         name="Kenya alumni website",
@@ -344,7 +341,7 @@ def _seed_presences(ctx: DemoContext, kenya: AlumniGroup) -> None:
     presence_confirm_disclaimer(actor=chair, presence_id=site.pk)
     presence_register(
         actor=chair,
-        group=kenya,
+        group_id=kenya.pk,
         kind=OutsidePresence.Kind.SOCIAL,
         platform=OutsidePresence.Platform.LINKEDIN,
         name="Alumni Group of Kenya on LinkedIn",
@@ -352,7 +349,7 @@ def _seed_presences(ctx: DemoContext, kenya: AlumniGroup) -> None:
     )
     presence_register(
         actor=chair,
-        group=kenya,
+        group_id=kenya.pk,
         kind=OutsidePresence.Kind.MESSAGING,
         platform=OutsidePresence.Platform.WHATSAPP,
         name="Kenya alumni WhatsApp",

@@ -15,7 +15,7 @@ from groups.models import (
     GroupRequest,
     OutsidePresence,
 )
-from groups.requests import EDITABLE_FIELDS, RequestDetails
+from groups.services.requests import EDITABLE_FIELDS, RequestDetails
 from portal.input_guard import single_line_fields, validate_single_line
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})

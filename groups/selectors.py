@@ -12,6 +12,8 @@ from groups.models import (
     COMMITTEE_PERM,
     AlumniGroup,
     AnnualPlan,
+    Communication,
+    Delivery,
     GroupRequest,
     Membership,
     OutsidePresence,
@@ -19,6 +21,26 @@ from groups.models import (
 from groups.permissions import is_engagement_staff
 from portal.permissions import AnyUser, objects_with_role
 from portal.workdays import default_calendar
+
+
+def plan_year(now: datetime | None = None) -> int:
+    """The year whose plan is current: the calendar year in Europe/London."""
+    return timezone.localtime(now or timezone.now()).year
+
+
+def consenting_member_count(group: AlumniGroup) -> int:
+    """How many members would receive the group's email: a count, never who."""
+    return Membership.objects.filter(
+        group=group, left_at__isnull=True, email_consent=True, user__is_active=True
+    ).count()
+
+
+def delivery_counts(communication: Communication) -> dict[str, int]:
+    """Counts by status: what committees may see about a communication (never who)."""
+    counts = dict.fromkeys(Delivery.Status.values, 0)
+    for row in communication.deliveries.values("status").order_by().annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
 
 
 def groups_public() -> QuerySet[AlumniGroup]:

@@ -1,7 +1,7 @@
 """Committee access follows the seats: ending or deleting a seat by any path takes the
 committee object permission back.
 
-``groups.services.committee_end`` already revokes it; these receivers make the rule hold for
+``groups.services.groups.committee_end`` already revokes it; these receivers make the rule hold for
 every other path too (an ORM ``save`` or ``delete``, a cascade from deleting the group). The
 permission stays while the person still holds another open seat on the same group.
 """

@@ -1,12 +1,15 @@
-"""Thin Celery tasks for the groups app: take ids, call one service."""
+"""Thin Celery tasks for the groups app: take ids, call one service or one job.
+
+The task names are the ones ``CELERY_BEAT_SCHEDULE`` refers to; the jobs behind them are named
+``<what>_sweep``.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from groups.reminders import send_annual_plan_reminders as plan_reminders_run
-from groups.reminders import send_sla_reminders as sla_reminders_run
-from groups.sending import communication_send_batch, communications_dispatch
+from groups.jobs import communication_dispatch_sweep, plan_reminder_sweep, sla_reminder_sweep
+from groups.services.communications import communication_send_batch
 
 
 @shared_task(name="groups.tasks.send_communication_batch")
@@ -16,15 +19,15 @@ def send_communication_batch(communication_id: int, batch: int) -> int:
 
 @shared_task(name="groups.tasks.send_sla_reminders")
 def send_sla_reminders() -> dict[str, int]:
-    return sla_reminders_run()
+    return sla_reminder_sweep()
 
 
 @shared_task(name="groups.tasks.send_annual_plan_reminders")
 def send_annual_plan_reminders() -> int:
-    return plan_reminders_run()
+    return plan_reminder_sweep()
 
 
 @shared_task(name="groups.tasks.dispatch_communications")
 def dispatch_communications() -> int:
     """Every minute: release scheduled emails and resume batches a broker outage dropped."""
-    return communications_dispatch()
+    return communication_dispatch_sweep()

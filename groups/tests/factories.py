@@ -7,8 +7,8 @@ from typing import Any, cast
 import factory
 
 from groups.models import AlumniGroup, CommitteeMembership, GroupRequest, Membership
-from groups.requests import RequestDetails, request_submit
-from groups.services import committee_appoint, membership_join
+from groups.services.groups import committee_appoint, membership_join
+from groups.services.requests import RequestDetails, request_submit
 from portal.models import User
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -37,13 +37,13 @@ def make_committee(
     """An alumnus appointed to ``group``'s committee through the service."""
     user = make_user(Role.ALUMNUS, **kwargs)
     appointer = make_user(Role.ENGAGEMENT_STAFF)
-    committee_appoint(actor=appointer, group=group, user=user, role=role)
+    committee_appoint(actor=appointer, group_id=group.pk, user_id=user.pk, role=role)
     return user
 
 
 def make_member(group: AlumniGroup, *, consent: bool = True, **kwargs: Any) -> Membership:
     user = make_user(Role.ALUMNUS, **kwargs)
-    return membership_join(actor=user, group=group, consent=consent)
+    return membership_join(actor=user, group_id=group.pk, consent=consent)
 
 
 def details(**overrides: Any) -> RequestDetails:
@@ -64,4 +64,4 @@ def make_request(
     if not Membership.objects.filter(group=group, email_consent=True).exists():
         make_member(group)
     committee = committee or make_committee(group)
-    return request_submit(actor=committee, group=group, details=details(**overrides))
+    return request_submit(actor=committee, group_id=group.pk, details=details(**overrides))

@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 
 from groups.models import AnnualPlan, CommitteeMembership, OutsidePresence
-from groups.requests import request_ask_changes
-from groups.sending import unsubscribe_token
-from groups.services import committee_appoint, membership_join, plan_save, presence_register
+from groups.services.communications import unsubscribe_token
+from groups.services.groups import committee_appoint, membership_join
+from groups.services.plans import plan_save
+from groups.services.presences import presence_register
+from groups.services.requests import request_ask_changes
 from groups.tests.factories import make_committee, make_group, make_request
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -35,12 +37,12 @@ def world(db) -> World:
     other_committee = make_committee(other)
     staff = make_user(Role.ENGAGEMENT_STAFF)
     alumnus = make_user(Role.ALUMNUS)
-    membership = membership_join(actor=alumnus, group=group, consent=True)
+    membership = membership_join(actor=alumnus, group_id=group.pk, consent=True)
     req = make_request(group, committee)
     request_ask_changes(actor=staff, request_id=req.pk, message="Please add a venue.")
     plan = plan_save(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         year=2026,
         objectives="Grow",
         activities={"1": "Dinner"},
@@ -48,14 +50,14 @@ def world(db) -> World:
     )
     presence = presence_register(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         kind=OutsidePresence.Kind.WEBSITE,
         platform=OutsidePresence.Platform.WEBSITE,
         name="Site",
         url="https://example.org",
     )
     spare = make_user(Role.ALUMNUS)
-    seat = committee_appoint(actor=staff, group=group, user=spare, role="member")
+    seat = committee_appoint(actor=staff, group_id=group.pk, user_id=spare.pk, role="member")
     assert isinstance(plan, AnnualPlan) and isinstance(seat, CommitteeMembership)
     g = "/groups"
     urls = {

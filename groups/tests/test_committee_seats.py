@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from groups.models import AlumniGroup, CommitteeMembership
 from groups.permissions import is_committee_member
-from groups.services import committee_appoint, committee_end
+from groups.services.groups import committee_appoint, committee_end
 from portal.models import User
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -71,7 +71,10 @@ def test_deleting_an_old_seat_keeps_the_current_one(
     """Reappointed after a seat ended: removing the old row must not take today's access."""
     committee_end(actor=engagement_staff, seat_id=_seat(group, committee).pk)
     committee_appoint(
-        actor=engagement_staff, group=group, user=committee, role=CommitteeMembership.Role.MEMBER
+        actor=engagement_staff,
+        group_id=group.pk,
+        user_id=committee.pk,
+        role=CommitteeMembership.Role.MEMBER,
     )
     CommitteeMembership.objects.filter(group=group, user=committee, ended_at__isnull=False).delete()
     assert _status(committee, group) == 200
@@ -81,9 +84,9 @@ def test_other_groups_and_members_keep_their_access(
     group: AlumniGroup, other_group: AlumniGroup, committee: User
 ) -> None:
     staff = make_user(Role.ENGAGEMENT_STAFF)
-    committee_appoint(actor=staff, group=other_group, user=committee, role="member")
+    committee_appoint(actor=staff, group_id=other_group.pk, user_id=committee.pk, role="member")
     colleague = make_user(Role.ALUMNUS)
-    committee_appoint(actor=staff, group=group, user=colleague, role="secretary")
+    committee_appoint(actor=staff, group_id=group.pk, user_id=colleague.pk, role="secretary")
     _seat(group, committee).delete()
     assert _status(committee, group) == 404
     assert _status(committee, other_group) == 200

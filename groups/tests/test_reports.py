@@ -10,7 +10,7 @@ import time_machine
 
 from groups.models import GroupRequest
 from groups.reports import sla_report, sla_report_csv
-from groups.requests import (
+from groups.services.requests import (
     request_decline,
     request_mark_sent,
     request_schedule,
@@ -36,7 +36,7 @@ def test_sla_report_figures(group, committee):
 
     def submit(day, hour, **kw):
         with time_machine.travel(at(day, hour), tick=False):
-            return request_submit(actor=committee, group=group, details=details(**kw))
+            return request_submit(actor=committee, group_id=group.pk, details=details(**kw))
 
     on_time = submit(2, 10, **public)  # Mon 2 Nov, due Thu 5 Nov 10:00
     late = submit(2, 10, **public)

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from groups.errors import GroupsError
 from groups.models import GroupRequest, RequestPause
-from groups.requests import (
+from groups.selectors import due_mark
+from groups.services.requests import (
     request_ask_changes,
     request_decline,
     request_mark_sent,
@@ -24,7 +25,6 @@ from groups.requests import (
     request_start,
     request_submit,
 )
-from groups.selectors import due_mark
 from groups.tests.factories import details, make_member, make_request
 from portal.models import AuditEvent
 from portal.roles import Role
@@ -62,7 +62,7 @@ def test_submit_sets_due_time_screens_and_audits(group, committee):
     with time_machine.travel(at(23, 10), tick=False):
         req = request_submit(
             actor=committee,
-            group=group,
+            group_id=group.pk,
             details=details(content="All proceeds go to the Red Cross appeal this year."),
         )
     assert req.status == S.SUBMITTED
@@ -77,17 +77,17 @@ def test_submit_by_non_committee_is_refused(group, alumnus, other_committee):
     make_member(group)
     for actor in (alumnus, other_committee):
         with pytest.raises(GroupsError):
-            request_submit(actor=actor, group=group, details=details())
+            request_submit(actor=actor, group_id=group.pk, details=details())
     assert not GroupRequest.objects.exists()
 
 
 def test_submit_email_to_group_without_consenting_member_is_refused(group, committee):
     make_member(group, consent=False)
     with pytest.raises(GroupsError) as err:
-        request_submit(actor=committee, group=group, details=details())
+        request_submit(actor=committee, group_id=group.pk, details=details())
     assert err.value.field == "audience"
     public = request_submit(
-        actor=committee, group=group, details=details(audience=GroupRequest.Audience.PUBLIC)
+        actor=committee, group_id=group.pk, details=details(audience=GroupRequest.Audience.PUBLIC)
     )
     assert public.status == S.SUBMITTED
 
@@ -98,21 +98,21 @@ def test_submit_email_to_group_without_consenting_member_is_refused(group, commi
 def test_due_time_after_cutoff_counts_from_next_working_day(group, committee):
     make_member(group)
     with time_machine.travel(at(23, 16, 30), tick=False):
-        req = request_submit(actor=committee, group=group, details=details())
+        req = request_submit(actor=committee, group_id=group.pk, details=details())
     assert req.due_at == at(26, 17)  # clock starts Tue 09:00 -> Thu 17:00
 
 
 def test_due_time_on_friday_skips_the_weekend(group, committee):
     make_member(group)
     with time_machine.travel(at(27, 11), tick=False):
-        req = request_submit(actor=committee, group=group, details=details())
+        req = request_submit(actor=committee, group_id=group.pk, details=details())
     assert req.due_at == datetime(2026, 12, 2, 11, tzinfo=LONDON)
 
 
 def test_clock_pauses_while_changes_requested_and_resumes_on_resubmission(group, committee, staff):
     make_member(group)
     with time_machine.travel(at(23, 10), tick=False):
-        req = request_submit(actor=committee, group=group, details=details())
+        req = request_submit(actor=committee, group_id=group.pk, details=details())
     with time_machine.travel(at(24, 10), tick=False):
         req = request_ask_changes(actor=staff, request_id=req.pk, message="Add the venue.")
     assert req.due_at is None
@@ -134,7 +134,7 @@ def test_clock_pauses_while_changes_requested_and_resumes_on_resubmission(group,
 def test_due_marks(group, committee):
     make_member(group)
     with time_machine.travel(at(23, 10), tick=False):
-        req = request_submit(actor=committee, group=group, details=details())
+        req = request_submit(actor=committee, group_id=group.pk, details=details())
     assert due_mark(req, at(23, 12)).label == "Due in 3 working days"
     assert due_mark(req, at(26, 9)).label == "Due today"
     assert due_mark(req, at(26, 11)).label == "Overdue"

@@ -14,8 +14,12 @@ from groups.models import (
     GroupRequest,
     Membership,
 )
-from groups.requests import request_start
-from groups.sending import communication_create, communication_send_batch, unsubscribe_token
+from groups.services.communications import (
+    communication_create,
+    communication_send_batch,
+    unsubscribe_token,
+)
+from groups.services.requests import request_start
 from groups.tests.factories import make_member, make_request
 from portal.models import AuditEvent, OutboundEmail
 from portal.roles import Role
@@ -93,7 +97,7 @@ def test_communication_rules(group, committee, staff, started):
     communication_create(actor=staff, request_id=req.pk, subject="x", body="y")
     with pytest.raises(GroupsError):  # only one communication per request
         communication_create(actor=staff, request_id=req.pk, subject="x", body="y")
-    from groups.requests import request_decline
+    from groups.services.requests import request_decline
 
     with pytest.raises(GroupsError):  # sending has begun: it can no longer be declined
         request_decline(actor=staff, request_id=req.pk, reason="Too late")
@@ -135,18 +139,20 @@ def test_batches_lost_to_a_broker_outage_are_resumed_once(
     import time_machine
     from django.utils import timezone
 
-    from groups.sending import communications_dispatch
+    from groups.jobs import communication_dispatch_sweep
 
     req, _ = started
     # No on_commit execution here: the batches never reached a broker.
     comm = communication_create(actor=staff, request_id=req.pk, subject="Hi", body="Body")
     assert comm.dispatched_at is not None
-    assert communications_dispatch() == 0  # queued moments ago: not yet presumed lost
+    assert communication_dispatch_sweep() == 0  # queued moments ago: not yet presumed lost
     later = timezone.now() + dt.timedelta(minutes=11)
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert communications_dispatch() == 3
+        assert communication_dispatch_sweep() == 3
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert communications_dispatch() == 0  # finished: nothing to resume, nobody mailed twice
+        assert (
+            communication_dispatch_sweep() == 0
+        )  # finished: nothing to resume, nobody mailed twice
     comm.refresh_from_db()
     req.refresh_from_db()
     assert comm.status == Communication.Status.SENT and req.status == GroupRequest.Status.SENT
@@ -162,8 +168,8 @@ def test_scheduled_email_goes_out_at_its_time(
     import time_machine
     from django.utils import timezone
 
-    from groups.requests import request_schedule
-    from groups.sending import communications_dispatch
+    from groups.jobs import communication_dispatch_sweep
+    from groups.services.requests import request_schedule
 
     for _ in range(3):
         make_member(group)
@@ -175,13 +181,13 @@ def test_scheduled_email_goes_out_at_its_time(
     assert comm.dispatched_at is None and comm.release_at == send_at
     assert not OutboundEmail.objects.filter(category="groups.communication").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert communications_dispatch() == 0  # not yet
+        assert communication_dispatch_sweep() == 0  # not yet
     with (
         time_machine.travel(send_at + dt.timedelta(minutes=1), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert communications_dispatch() == 1
-        assert communications_dispatch() == 0
+        assert communication_dispatch_sweep() == 1
+        assert communication_dispatch_sweep() == 0
     req.refresh_from_db()
     assert req.status == GroupRequest.Status.SENT
     assert OutboundEmail.objects.filter(category="groups.communication").count() == 3

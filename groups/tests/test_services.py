@@ -9,7 +9,7 @@ from groups.disclaimers import disclaimer_for, social_disclaimer, website_discla
 from groups.errors import GroupsError
 from groups.models import AnnualPlan, ConsentEvent, OutsidePresence
 from groups.permissions import is_committee_member
-from groups.services import (
+from groups.services.groups import (
     committee_appoint,
     committee_end,
     consent_give,
@@ -18,14 +18,9 @@ from groups.services import (
     group_update,
     membership_join,
     membership_leave,
-    plan_accept,
-    plan_request_changes,
-    plan_save,
-    plan_submit,
-    presence_confirm_disclaimer,
-    presence_flag,
-    presence_register,
 )
+from groups.services.plans import plan_accept, plan_request_changes, plan_save, plan_submit
+from groups.services.presences import presence_confirm_disclaimer, presence_flag, presence_register
 from portal.models import AuditEvent
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -51,10 +46,10 @@ def test_group_create_and_update_are_staff_only(staff, alumnus):
 
 
 def test_committee_seat_grants_and_ending_revokes_permission(group, staff, alumnus):
-    seat = committee_appoint(actor=staff, group=group, user=alumnus, role="chair")
+    seat = committee_appoint(actor=staff, group_id=group.pk, user_id=alumnus.pk, role="chair")
     assert is_committee_member(alumnus, group)
     # Changing the role keeps the one seat.
-    again = committee_appoint(actor=staff, group=group, user=alumnus, role="treasurer")
+    again = committee_appoint(actor=staff, group_id=group.pk, user_id=alumnus.pk, role="treasurer")
     assert again.pk == seat.pk and again.role == "treasurer"
     with pytest.raises(GroupsError):
         committee_end(actor=alumnus, seat_id=seat.pk)
@@ -71,13 +66,15 @@ def test_committee_seat_grants_and_ending_revokes_permission(group, staff, alumn
 
 def test_committee_needs_an_alumnus(group, staff):
     with pytest.raises(GroupsError):
-        committee_appoint(actor=staff, group=group, user=make_user(Role.STUDENT), role="chair")
+        committee_appoint(
+            actor=staff, group_id=group.pk, user_id=make_user(Role.STUDENT).pk, role="chair"
+        )
 
 
 def test_consent_is_explicit_time_stamped_and_withdrawable(group, alumnus, student):
     with pytest.raises(GroupsError):
-        membership_join(actor=student, group=group)
-    membership = membership_join(actor=alumnus, group=group)
+        membership_join(actor=student, group_id=group.pk)
+    membership = membership_join(actor=alumnus, group_id=group.pk)
     assert not membership.email_consent  # joining is not consenting
     consent_give(actor=alumnus, membership_id=membership.pk)
     consent_withdraw(actor=alumnus, membership_id=membership.pk)
@@ -100,7 +97,7 @@ def test_annual_plan_cycle(group, committee, staff, other_committee):
     with pytest.raises(GroupsError):
         plan_save(
             actor=other_committee,
-            group=group,
+            group_id=group.pk,
             year=2027,
             objectives="x",
             activities={},
@@ -108,7 +105,7 @@ def test_annual_plan_cycle(group, committee, staff, other_committee):
         )
     plan = plan_save(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         year=2027,
         objectives="",
         activities={},
@@ -118,7 +115,7 @@ def test_annual_plan_cycle(group, committee, staff, other_committee):
         plan_submit(actor=committee, plan_id=plan.pk)
     plan = plan_save(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         year=2027,
         objectives="Grow",
         activities={"3": "Dinner", "4": " "},
@@ -131,7 +128,7 @@ def test_annual_plan_cycle(group, committee, staff, other_committee):
     with pytest.raises(GroupsError):
         plan_save(
             actor=committee,
-            group=group,
+            group_id=group.pk,
             year=2027,
             objectives="y",
             activities={},
@@ -193,11 +190,11 @@ def test_disclaimers_use_the_configured_institution(group):
 def test_presences_messaging_apps_are_private(group, committee, staff):
     with pytest.raises(GroupsError):  # a WhatsApp group is not a "social page"
         presence_register(
-            actor=committee, group=group, kind="social", platform="whatsapp", name="Chat"
+            actor=committee, group_id=group.pk, kind="social", platform="whatsapp", name="Chat"
         )
     chat = presence_register(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         kind="messaging",
         platform="whatsapp",
         name="Chat",
@@ -208,7 +205,7 @@ def test_presences_messaging_apps_are_private(group, committee, staff):
         presence_confirm_disclaimer(actor=committee, presence_id=chat.pk)
     page = presence_register(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         kind="social",
         platform="linkedin",
         name="LinkedIn group",

@@ -9,10 +9,15 @@ import pytest
 import time_machine
 
 from groups import tasks
+from groups.jobs import plan_reminder_sweep
 from groups.models import AnnualPlan
-from groups.reminders import send_annual_plan_reminders
-from groups.requests import request_ask_changes, request_resubmit, request_start, request_submit
-from groups.services import plan_save, plan_submit
+from groups.services.plans import plan_save, plan_submit
+from groups.services.requests import (
+    request_ask_changes,
+    request_resubmit,
+    request_start,
+    request_submit,
+)
 from groups.tests.factories import details, make_member
 from portal.models import OutboundEmail, User
 from portal.roles import Role
@@ -35,7 +40,7 @@ def test_sla_reminder_then_escalation_once_each(group, committee):
     manager = make_user(Role.ENGAGEMENT_MANAGER)
     make_member(group)
     with time_machine.travel(at(23, 10), tick=False):  # due Thu 26 Nov 10:00
-        req = request_submit(actor=committee, group=group, details=details())
+        req = request_submit(actor=committee, group_id=group.pk, details=details())
         assert tasks.send_sla_reminders() == {"due_soon": 0, "overdue": 0}
     with time_machine.travel(at(25, 11), tick=False):
         assert tasks.send_sla_reminders() == {"due_soon": 1, "overdue": 0}
@@ -55,7 +60,7 @@ def test_sla_reminder_goes_to_reviewer_and_again_after_resubmission(group, commi
     make_user(Role.ENGAGEMENT_STAFF)
     make_member(group)
     with time_machine.travel(at(23, 10), tick=False):
-        req = request_submit(actor=committee, group=group, details=details())
+        req = request_submit(actor=committee, group_id=group.pk, details=details())
         request_start(actor=staff, request_id=req.pk)
     with time_machine.travel(at(25, 11), tick=False):
         tasks.send_sla_reminders()
@@ -74,23 +79,26 @@ def test_sla_reminder_goes_to_reviewer_and_again_after_resubmission(group, commi
 
 def test_plan_reminder_once_per_year_and_not_after_submission(group, committee, other_group):
     other_chair = make_user(Role.ALUMNUS)
-    from groups.services import committee_appoint
+    from groups.services.groups import committee_appoint
 
     committee_appoint(
-        actor=make_user(Role.ENGAGEMENT_STAFF), group=other_group, user=other_chair, role="chair"
+        actor=make_user(Role.ENGAGEMENT_STAFF),
+        group_id=other_group.pk,
+        user_id=other_chair.pk,
+        role="chair",
     )
     plan = plan_save(
         actor=other_chair,
-        group=other_group,
+        group_id=other_group.pk,
         year=2027,
         objectives="Grow",
         activities={"3": "Dinner"},
         communication_plan="Emails",
     )
     plan_submit(actor=other_chair, plan_id=plan.pk)
-    assert send_annual_plan_reminders(today=date(2026, 12, 1)) == 0  # too early
-    assert send_annual_plan_reminders(today=date(2027, 1, 10)) == 1
-    assert send_annual_plan_reminders(today=date(2027, 1, 11)) == 0
+    assert plan_reminder_sweep(today=date(2026, 12, 1)) == 0  # too early
+    assert plan_reminder_sweep(today=date(2027, 1, 10)) == 1
+    assert plan_reminder_sweep(today=date(2027, 1, 11)) == 0
     mails = OutboundEmail.objects.filter(category="groups.plan.reminder")
     assert list(mails.values_list("to", flat=True)) == [committee.email]
     assert AnnualPlan.objects.get(group=other_group).status == AnnualPlan.Status.SUBMITTED
@@ -98,5 +106,5 @@ def test_plan_reminder_once_per_year_and_not_after_submission(group, committee, 
 
 def test_plan_reminder_task_runs(group, committee):
     with time_machine.travel(datetime(2027, 1, 20, 8, tzinfo=LONDON), tick=False):
-        assert tasks.send_annual_plan_reminders() == 1
-        assert tasks.send_annual_plan_reminders() == 0
+        assert tasks.plan_reminder_sweep() == 1
+        assert tasks.plan_reminder_sweep() == 0

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from groups.models import GroupRequest, Membership
-from groups.requests import request_schedule, request_start
+from groups.services.requests import request_schedule, request_start
 from groups.tests.factories import make_member, make_request
 from portal.models import AuditEvent
 from portal.roles import Role
@@ -113,7 +113,7 @@ def test_staff_member_list_is_audited(client, group, staff):
 
 
 def test_public_pages_and_feeds_show_events_but_not_private_groups(client, group, committee, staff):
-    from groups.services import presence_register
+    from groups.services.presences import presence_register
 
     start = timezone.now() + timedelta(days=10)
     req = make_request(
@@ -128,11 +128,15 @@ def test_public_pages_and_feeds_show_events_but_not_private_groups(client, group
     hidden = make_request(group, committee, title="Not yet approved", event_start=start)
     request_schedule(actor=staff, request_id=req.pk, scheduled_for=timezone.now() + timedelta(1))
     presence_register(
-        actor=committee, group=group, kind="messaging", platform="telegram", name="Secret chat"
+        actor=committee,
+        group_id=group.pk,
+        kind="messaging",
+        platform="telegram",
+        name="Secret chat",
     )
     presence_register(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         kind="social",
         platform="facebook",
         name="Kenya on Facebook",
@@ -156,7 +160,7 @@ def test_directory_lists_groups(client, group, other_group):
 
 
 def test_resubmission_through_the_page(client, group, committee, staff):
-    from groups.requests import request_ask_changes
+    from groups.services.requests import request_ask_changes
 
     make_member(group)
     req = make_request(group, committee)
@@ -255,8 +259,8 @@ def test_committee_request_list_uses_constant_queries(client, group, committee):
 
 
 def test_unsubscribe_page_for_left_member_is_harmless(client, group):
-    from groups.sending import unsubscribe_token
-    from groups.services import membership_leave
+    from groups.services.communications import unsubscribe_token
+    from groups.services.groups import membership_leave
 
     membership = make_member(group)
     membership_leave(actor=membership.user, membership_id=membership.pk)

@@ -19,21 +19,18 @@ from groups.disclaimers import disclaimer_for
 from groups.errors import GroupsError
 from groups.forms import MessageForm, PlanForm, PresenceForm, RequestForm, ResubmitForm
 from groups.models import AlumniGroup, AnnualPlan, GroupRequest, RequestMessage
-from groups.requests import (
+from groups.selectors import (
     consenting_member_count,
-    request_message_post,
-    request_resubmit,
-    request_submit,
-)
-from groups.selectors import due_mark, groups_on_committee, groups_with_counts, requests_of_group
-from groups.sending import delivery_counts
-from groups.services import (
-    plan_save,
-    plan_submit,
+    delivery_counts,
+    due_mark,
+    groups_on_committee,
+    groups_with_counts,
     plan_year,
-    presence_confirm_disclaimer,
-    presence_register,
+    requests_of_group,
 )
+from groups.services.plans import plan_save, plan_submit
+from groups.services.presences import presence_confirm_disclaimer, presence_register
+from groups.services.requests import request_message_post, request_resubmit, request_submit
 from portal.permissions import get_visible_or_404
 from portal.viewkit import current_user, report_error
 
@@ -79,7 +76,9 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            req = request_submit(actor=current_user(request), group=group, details=form.details())
+            req = request_submit(
+                actor=current_user(request), group_id=group.pk, details=form.details()
+            )
         except GroupsError as exc:
             report_error(request, exc, form)
         else:
@@ -174,7 +173,7 @@ def plan_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         try:
             saved = plan_save(
                 actor=current_user(request),
-                group=group,
+                group_id=group.pk,
                 year=year,
                 objectives=form.cleaned_data["objectives"],
                 activities=form.activities(),
@@ -204,7 +203,7 @@ def presences(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             presence_register(
                 actor=current_user(request),
-                group=group,
+                group_id=group.pk,
                 kind=form.cleaned_data["kind"],
                 platform=form.cleaned_data["platform"],
                 name=form.cleaned_data["name"],

@@ -26,8 +26,8 @@ from groups.selectors import (
     presences_public,
     public_events,
 )
-from groups.sending import membership_from_token
-from groups.services import (
+from groups.services.communications import membership_from_token
+from groups.services.groups import (
     CONSENT_WORDING,
     consent_give,
     consent_withdraw,
@@ -140,7 +140,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_visible_or_404(groups_public(), slug=slug)
     try:
         membership_join(
-            actor=current_user(request), group=group, consent=request.POST.get("consent") == "1"
+            actor=current_user(request),
+            group_id=group.pk,
+            consent=request.POST.get("consent") == "1",
         )
     except GroupsError as exc:
         messages.error(request, exc.message)

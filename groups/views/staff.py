@@ -34,27 +34,26 @@ from groups.models import (
     RequestMessage,
 )
 from groups.reports import bar_chart, sla_report, sla_report_csv
-from groups.requests import (
+from groups.selectors import (
     consenting_member_count,
+    delivery_counts,
+    due_mark,
+    groups_with_counts,
+    plan_year,
+    plans_overview,
+    request_queue,
+)
+from groups.services.communications import communication_create
+from groups.services.groups import committee_appoint, committee_end, group_create, group_update
+from groups.services.plans import plan_accept, plan_request_changes
+from groups.services.presences import presence_flag, presence_unflag
+from groups.services.requests import (
     request_ask_changes,
     request_decline,
     request_mark_sent,
     request_message_post,
     request_schedule,
     request_start,
-)
-from groups.selectors import due_mark, groups_with_counts, plans_overview, request_queue
-from groups.sending import communication_create, delivery_counts
-from groups.services import (
-    committee_appoint,
-    committee_end,
-    group_create,
-    group_update,
-    plan_accept,
-    plan_request_changes,
-    plan_year,
-    presence_flag,
-    presence_unflag,
 )
 from portal.audit import audit_personal_data_view
 from portal.models import AuditEvent, User
@@ -386,7 +385,10 @@ def committee_appoint_view(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("groups:staff_group", slug=group.slug)
     try:
         committee_appoint(
-            actor=current_user(request), group=group, user=user, role=form.cleaned_data["role"]
+            actor=current_user(request),
+            group_id=group.pk,
+            user_id=user.pk,
+            role=form.cleaned_data["role"],
         )
     except GroupsError as exc:
         report_error(request, exc)

@@ -17,16 +17,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
+from moderation.incidents import incident_report
+from moderation.removals import removal_request_create
 
 from accounts_registry.tests.factories import make_cast, submitted
 from groups.models import OutsidePresence
-from groups.services import committee_appoint, membership_join, plan_save, presence_register
+from groups.services.groups import committee_appoint, membership_join
+from groups.services.plans import plan_save
+from groups.services.presences import presence_register
 from groups.tests.factories import make_committee, make_group, make_request
 from mentoring.tests.factories import pair
 from moderation.defaults import ensure_default_categories
-from moderation.incidents import incident_report
 from moderation.models import Category, Incident, Item
-from moderation.removals import removal_request_create
 from moderation.services import ItemData, item_create, token_create
 from moderation.tests.factories import make_account_admin, make_channel
 from portal.input_guard import refused_part
@@ -77,10 +79,10 @@ def world() -> dict[str, Any]:
     committee = make_committee(group)
     staff = make_user(Role.ENGAGEMENT_STAFF)
     alumnus = make_user(Role.ALUMNUS)
-    membership = membership_join(actor=alumnus, group=group, consent=True)
+    membership = membership_join(actor=alumnus, group_id=group.pk, consent=True)
     plan = plan_save(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         year=2026,
         objectives="Grow",
         activities={"1": "Dinner"},
@@ -88,13 +90,15 @@ def world() -> dict[str, Any]:
     )
     presence = presence_register(
         actor=committee,
-        group=group,
+        group_id=group.pk,
         kind=OutsidePresence.Kind.WEBSITE,
         platform=OutsidePresence.Platform.WEBSITE,
         name="Site",
         url="https://example.org",
     )
-    seat = committee_appoint(actor=staff, group=group, user=make_user(Role.ALUMNUS), role="member")
+    seat = committee_appoint(
+        actor=staff, group_id=group.pk, user_id=make_user(Role.ALUMNUS).pk, role="member"
+    )
     comms = make_user(Role.COMMS_STAFF)
     channel = make_channel()
     make_account_admin(channel)
@@ -141,10 +145,10 @@ def _fill(route: Route, world: dict[str, Any]) -> str:
         before = route.path[: match.start()].rstrip("/").rsplit("/", 1)[-1]
         if kind == "int":
             if name == "year":
-                return world["year"]
+                return str(world["year"])
             return str(world.get(f"{app}/{before}", 1))
         if name == "slug":
-            return world["slug"]
+            return str(world["slug"])
         return {"app_label": "portal", "stage": "midpoint", "url": "x"}.get(name, "x1")
 
     return "/" + re.sub(r"\{(\w+):(\w+)\}", value, route.path)

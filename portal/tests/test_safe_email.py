@@ -12,17 +12,17 @@ from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import timezone
+from moderation.removals import removal_request_confirm, removal_request_create
 
 from accounts_registry.forms import AccountRequestForm, ActivationForm, RegisterExistingForm
 from groups.forms import CommunicationForm, GroupForm, RequestForm
-from groups.requests import request_start
-from groups.sending import communication_create
+from groups.services.communications import communication_create
+from groups.services.requests import request_start
 from groups.tests.factories import make_committee, make_group, make_member, make_request
 from mentoring.forms import ProgrammeForm
 from moderation.defaults import ensure_default_categories
 from moderation.forms import RemovalRequestForm
 from moderation.models import Decision
-from moderation.removals import removal_request_confirm, removal_request_create
 from moderation.services import ItemData, item_create, item_decide
 from moderation.tests.factories import make_channel
 from portal.mail import email_deliver, email_queue_rendered

@@ -5,24 +5,22 @@ unique per communication, inserted with ON CONFLICT DO NOTHING) and queues one t
 ``communication_send_batch`` locks the batch's pending rows, writes each email to the outbox
 and marks the row sent in the same transaction, so a retried or duplicated batch task finds
 nothing left to send. Consent is checked again at send time: a member who unsubscribed since
-the snapshot is skipped.
+the snapshot is skipped. The sweep that releases scheduled communications and resumes lost
+batches is ``groups.jobs.communication_dispatch_sweep``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.errors import GroupsError
 from groups.models import Communication, Delivery, GroupRequest, Membership
 from groups.permissions import is_engagement_staff
-from groups.requests import request_mark_sent
+from groups.services.requests import request_mark_sent
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
@@ -120,63 +118,6 @@ def communication_create(*, actor: User, request_id: int, subject: str, body: st
     return communication
 
 
-# A batch queued this long ago and still pending was lost (broker or worker down): queue it again.
-REDISPATCH_AFTER = timedelta(minutes=10)
-
-
-def communications_dispatch(*, now: datetime | None = None) -> int:
-    """Queue the pending batches of communications that are due; returns batches queued.
-
-    Run by beat every minute. It releases communications whose scheduled time has come, and
-    re-queues batches still pending long after they were queued, so a broker or worker outage
-    delays an email but never loses it. Sending a batch twice is harmless: a delivery row is
-    sent at most once.
-    """
-    from groups.tasks import send_communication_batch
-    from portal.queue import enqueue_on_commit
-
-    now = now or timezone.now()
-    due = (
-        Communication.objects.filter(status=Communication.Status.SENDING, release_at__lte=now)
-        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
-        .values_list("pk", flat=True)
-    )
-    queued = 0
-    for communication_id in due:
-        with transaction.atomic():
-            communication = (
-                Communication.objects.select_for_update(skip_locked=True)
-                .filter(pk=communication_id, status=Communication.Status.SENDING)
-                .first()
-            )
-            if communication is None:
-                continue
-            batches = sorted(
-                set(
-                    communication.deliveries.filter(status=Delivery.Status.PENDING).values_list(
-                        "batch", flat=True
-                    )
-                )
-            )
-            first_release = communication.dispatched_at is None
-            communication.dispatched_at = now
-            communication.save(update_fields=["dispatched_at"])
-            audit_record(
-                actor=None,
-                action="groups.communication.released"
-                if first_release
-                else "groups.communication.resumed",
-                target=communication,
-                new={"batches": batches},
-            )
-            for number in batches:
-                enqueue_on_commit(send_communication_batch, communication.pk, number)
-            queued += len(batches)
-        if not batches:
-            communication_complete_if_done(communication_id=communication_id)
-    return queued
-
-
 def communication_send_batch(*, communication_id: int, batch: int) -> int:
     """Send one batch; returns how many emails this call queued (0 on a repeat)."""
     sent = 0
@@ -236,11 +177,3 @@ def communication_complete_if_done(*, communication_id: int) -> bool:
         )
         request_mark_sent(actor=None, request_id=communication.request_id)
     return True
-
-
-def delivery_counts(communication: Communication) -> dict[str, int]:
-    """Counts by status: what committees may see about a communication (never who)."""
-    counts = dict.fromkeys(Delivery.Status.values, 0)
-    for row in communication.deliveries.values("status").order_by().annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
-    return counts

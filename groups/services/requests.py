@@ -24,9 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.errors import GroupsError
-from groups.models import AlumniGroup, GroupRequest, Membership, RequestMessage, RequestPause
+from groups.models import AlumniGroup, Communication, GroupRequest, RequestMessage, RequestPause
 from groups.permissions import is_committee_member, is_engagement_staff
-from groups.services import notify_committee
+from groups.selectors import consenting_member_count
+from groups.services.notifications import notify_committee
+from groups.services.rules import lock_group, require_staff
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
@@ -68,12 +70,6 @@ class RequestDetails:
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in EDITABLE_FIELDS}
-
-
-def consenting_member_count(group: AlumniGroup) -> int:
-    return Membership.objects.filter(
-        group=group, left_at__isnull=True, email_consent=True, user__is_active=True
-    ).count()
 
 
 def screening_findings(details: RequestDetails) -> list[dict[str, Any]]:
@@ -126,15 +122,8 @@ def _require_status(req: GroupRequest, *allowed: str, doing: str) -> None:
 
 def _require_not_sending(req: GroupRequest) -> None:
     """Once the email is going out the request can only end as sent."""
-    from groups.models import Communication
-
     if Communication.objects.filter(request=req).exists():
         raise GroupsError("The email for this request is already being sent.")
-
-
-def _require_staff(actor: User) -> None:
-    if not is_engagement_staff(actor):
-        raise GroupsError("Only the Alumni Engagement team can do this.")
 
 
 def _move(
@@ -180,7 +169,7 @@ def _tell_committee(req: GroupRequest, subject: str, note: str = "") -> None:
 def request_submit(
     *,
     actor: User,
-    group: AlumniGroup,
+    group_id: int,
     details: RequestDetails,
     received_at: datetime | None = None,
 ) -> GroupRequest:
@@ -189,11 +178,12 @@ def request_submit(
     ``received_at`` records a request that reached the team earlier by another route (it may
     not lie in the future); by default the clock starts now.
     """
-    if not is_committee_member(actor, group) or group.status != AlumniGroup.Status.ACTIVE:
-        raise GroupsError("Only the committee of an active group can submit requests.")
-    _validate(details, group)
     findings = screening_findings(details)
     with transaction.atomic():
+        group = lock_group(group_id)
+        if not is_committee_member(actor, group) or group.status != AlumniGroup.Status.ACTIVE:
+            raise GroupsError("Only the committee of an active group can submit requests.")
+        _validate(details, group)
         now = min(received_at, timezone.now()) if received_at else timezone.now()
         req = GroupRequest.objects.create(
             group=group,
@@ -214,7 +204,7 @@ def request_submit(
 
 def request_start(*, actor: User, request_id: int) -> GroupRequest:
     """A reviewer picks the request from the queue."""
-    _require_staff(actor)
+    require_staff(actor)
     with transaction.atomic():
         req = _lock(request_id)
         _require_status(req, S.SUBMITTED, S.SCHEDULED, doing="start work on")
@@ -225,7 +215,7 @@ def request_start(*, actor: User, request_id: int) -> GroupRequest:
 
 def request_ask_changes(*, actor: User, request_id: int, message: str) -> GroupRequest:
     """Send the request back to the group; the SLA clock pauses until it is resubmitted."""
-    _require_staff(actor)
+    require_staff(actor)
     if not message.strip():
         raise GroupsError("Tell the committee what to change.", field="message")
     with transaction.atomic():
@@ -290,7 +280,7 @@ def request_resubmit(
 
 
 def request_schedule(*, actor: User, request_id: int, scheduled_for: datetime) -> GroupRequest:
-    _require_staff(actor)
+    require_staff(actor)
     if scheduled_for < timezone.now():
         raise GroupsError("Choose a time in the future.", field="scheduled_for")
     with transaction.atomic():
@@ -315,7 +305,7 @@ def request_schedule(*, actor: User, request_id: int, scheduled_for: datetime) -
 
 
 def request_decline(*, actor: User, request_id: int, reason: str) -> GroupRequest:
-    _require_staff(actor)
+    require_staff(actor)
     if not reason.strip():
         raise GroupsError(
             "Give the reason for declining; the committee will see it.", field="reason"
@@ -345,7 +335,7 @@ def request_decline(*, actor: User, request_id: int, reason: str) -> GroupReques
 def request_mark_sent(*, actor: User | None, request_id: int) -> GroupRequest:
     """Record that the request went out: listings and posts by staff, emails by the sender."""
     if actor is not None:
-        _require_staff(actor)
+        require_staff(actor)
     with transaction.atomic():
         req = _lock(request_id)
         _require_status(req, S.IN_PROGRESS, S.SCHEDULED, doing="mark as sent")

@@ -1,18 +1,30 @@
-"""Scheduled reminders: the request SLA (SPEC E) and the yearly annual-plan reminder.
+"""Every scheduled sweep of the groups app: SLA reminders (SPEC E), the yearly annual-plan
+reminder, and the release of due communications with the resumption of lost batches.
 
-Due work is found with one set-based query per kind; ``reminder_claim`` makes each reminder go
-at most once per (kind, object, period), so running a sweep twice sends nothing the second time.
+Due work is found with one set-based query per kind. ``reminder_claim`` makes each reminder go
+at most once per (kind, object, period), and a delivery row is sent at most once, so running a
+sweep twice does nothing the second time.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from groups.models import AlumniGroup, AnnualPlan, CommitteeMembership, GroupRequest
+from groups.models import (
+    AlumniGroup,
+    AnnualPlan,
+    CommitteeMembership,
+    Communication,
+    Delivery,
+    GroupRequest,
+)
+from groups.services.communications import communication_complete_if_done
+from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
 from portal.reminders import reminder_claim
@@ -29,7 +41,7 @@ def _role_addresses(role: Role) -> list[str]:
     )
 
 
-def send_sla_reminders(*, now: datetime | None = None) -> dict[str, int]:
+def sla_reminder_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Remind reviewers of requests due within one working day; escalate overdue ones.
 
     "Stage" is the request's resubmission count, so each due time gets its own reminder and
@@ -81,7 +93,7 @@ def plan_due_date(year: int) -> date:
     return date(year, month, day)
 
 
-def send_annual_plan_reminders(*, today: date | None = None) -> int:
+def plan_reminder_sweep(*, today: date | None = None) -> int:
     """Once a year, before the plan is due, remind committees that have not submitted one."""
     today = today or timezone.localdate()
     due = plan_due_date(today.year)
@@ -114,3 +126,57 @@ def send_annual_plan_reminders(*, today: date | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+# A batch queued this long ago and still pending was lost (broker or worker down): queue it again.
+REDISPATCH_AFTER = timedelta(minutes=10)
+
+
+def communication_dispatch_sweep(*, now: datetime | None = None) -> int:
+    """Queue the pending batches of communications that are due; returns batches queued.
+
+    Run by beat every minute. It releases communications whose scheduled time has come, and
+    re-queues batches still pending long after they were queued, so a broker or worker outage
+    delays an email but never loses it. The due communications are claimed together (row locks,
+    skipping any another sweep holds) and stamped in one update. Sending a batch twice is
+    harmless: a delivery row is sent at most once.
+    """
+    from groups.tasks import send_communication_batch
+    from portal.queue import enqueue_on_commit
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = dict(
+            Communication.objects.select_for_update(skip_locked=True)
+            .filter(status=Communication.Status.SENDING, release_at__lte=now)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
+            .order_by("pk")
+            .values_list("pk", "dispatched_at")
+        )
+        if not claimed:
+            return 0
+        batches: dict[int, list[int]] = {pk: [] for pk in claimed}
+        pending = (
+            Delivery.objects.filter(communication_id__in=claimed, status=Delivery.Status.PENDING)
+            .order_by("communication_id", "batch")
+            .values_list("communication_id", "batch")
+            .distinct()
+        )
+        for communication_id, number in pending:
+            batches[communication_id].append(number)
+        Communication.objects.filter(pk__in=claimed).update(dispatched_at=now)
+        for communication in Communication.objects.filter(pk__in=claimed).order_by("pk"):
+            audit_record(
+                actor=None,
+                action="groups.communication.released"
+                if claimed[communication.pk] is None
+                else "groups.communication.resumed",
+                target=communication,
+                new={"batches": batches[communication.pk]},
+            )
+            for number in batches[communication.pk]:
+                enqueue_on_commit(send_communication_batch, communication.pk, number)
+    for communication_id, numbers in batches.items():
+        if not numbers:
+            communication_complete_if_done(communication_id=communication_id)
+    return sum(len(numbers) for numbers in batches.values())
