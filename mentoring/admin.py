@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from mentoring import services
+from mentoring.errors import MentoringError
 from mentoring.models import (
     Concern,
     ConcernNote,
@@ -27,11 +27,16 @@ from mentoring.models import (
     SurveyResponse,
     Unavailability,
 )
+from mentoring.services.programmes import (
+    PROGRAMME_FIELDS,
+    programme_create,
+    programme_update,
+)
 from portal.admin_base import ReadOnlyInline, WorkflowAdmin, admin_actor
 
 
 class MentoringWorkflowAdmin(WorkflowAdmin):
-    service_errors = (services.MentoringError,)
+    service_errors = (MentoringError,)
 
 
 @admin.register(Programme)
@@ -40,7 +45,7 @@ class ProgrammeAdmin(MentoringWorkflowAdmin):
     list_filter = ("status", "host_unit")
     search_fields = ("name",)
     date_hierarchy = "starts_on"
-    fields = (*services.PROGRAMME_FIELDS, "created_at")  # the fields the services apply
+    fields = (*PROGRAMME_FIELDS, "created_at")  # the fields the services apply
     readonly_fields = ("created_at",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -52,13 +57,11 @@ class ProgrammeAdmin(MentoringWorkflowAdmin):
     def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
         """Through the services, so the audit trail holds for admin edits too."""
         if change:
-            services.programme_update(
-                actor=admin_actor(request), programme=obj, data=form.cleaned_data
+            programme_update(
+                actor=admin_actor(request), programme_id=obj.pk, data=form.cleaned_data
             )
         else:
-            obj.pk = services.programme_create(
-                actor=admin_actor(request), data=form.cleaned_data
-            ).pk
+            obj.pk = programme_create(actor=admin_actor(request), data=form.cleaned_data).pk
 
 
 @admin.register(MentorApplication)

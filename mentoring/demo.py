@@ -13,7 +13,6 @@ import datetime
 
 from django.utils import timezone
 
-from mentoring import matchmaking, services
 from mentoring.models import (
     Concern,
     MatchConstraint,
@@ -23,6 +22,7 @@ from mentoring.models import (
     Partnership,
     Programme,
 )
+from mentoring.services import concerns, matching, partnerships
 from portal.demo import DemoContext, ensure_user
 from portal.roles import Role
 
@@ -218,25 +218,25 @@ def seed(ctx: DemoContext) -> None:
             defaults={"programme": current, "kind": MatchConstraint.Kind.PIN, "created_by": admin},
         )
         first_wave = [m.pk for m in mentees[:FIRST_WAVE]]
-        run = matchmaking.match_run_create(actor=admin, programme=current, only=first_wave)
-        matchmaking.match_run_confirm(actor=admin, run=run)
+        run = matching.match_run_create(actor=admin, programme_id=current.pk, only=first_wave)
+        matching.match_run_confirm(actor=admin, match_run_id=run.pk)
         demo_pair = Partnership.objects.get(mentee_application=mentees[0])
     if not demo_pair.meetings.exists():
         held = min(current.starts_on + datetime.timedelta(days=10), timezone.localdate())
-        services.meeting_log(
-            actor=ctx.users["mentee"], partnership=demo_pair, held_on=held, mode="video"
+        partnerships.meeting_log(
+            actor=ctx.users["mentee"], partnership_id=demo_pair.pk, held_on=held, mode="video"
         )
-        services.email_frequency_set(
-            actor=ctx.users["mentor"], partnership=demo_pair, frequency="Every two weeks"
+        partnerships.email_frequency_set(
+            actor=ctx.users["mentor"], partnership_id=demo_pair.pk, frequency="Every two weeks"
         )
     # Second wave: a proposal waiting for the scheme admin's review.
     if not current.match_runs.filter(status=MatchRun.Status.PROPOSED).exists():
-        matchmaking.match_run_create(actor=admin, programme=current)
+        matching.match_run_create(actor=admin, programme_id=current.pk)
     reporter = mentees[3].user
     if not Concern.objects.filter(reporter=reporter).exists():
-        services.concern_report(
+        concerns.concern_report(
             actor=reporter,
-            programme=current,
+            programme_id=current.pk,
             text="Demo: I have not been able to reach my mentor for three weeks; could you help?",
         )
     ctx.log(

@@ -17,7 +17,8 @@ from mentoring.models import (
     Programme,
     SurveyResponse,
 )
-from mentoring.services import PROGRAMME_FIELDS
+from mentoring.services.applications import MENTEE_FIELDS, MENTOR_FIELDS
+from mentoring.services.programmes import PROGRAMME_FIELDS
 from portal.input_guard import single_line_fields
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -72,19 +73,7 @@ class MentorApplicationForm(forms.ModelForm):
 
     class Meta:
         model = MentorApplication
-        fields = (
-            "name",
-            "email",
-            "courses",
-            "graduation_year",
-            "country",
-            "job_role",
-            "sectors",
-            "bio",
-            "share_bio",
-            "share_linkedin",
-            "capacity",
-        )
+        fields = MENTOR_FIELDS  # the fields mentor_application_submit applies: one list
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "bio": "Optional. Shared with your mentee only if you tick the box below.",
@@ -92,7 +81,6 @@ class MentorApplicationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.order_fields([*self.Meta.fields[:9], "linkedin", *self.Meta.fields[9:]])
         # Each commitment of 002 §1 a-f is its own required tick box, not one blanket consent.
         for code, label in MentorApplication.COMMITMENTS:
             self.fields[code] = forms.BooleanField(label=label, required=True)
@@ -116,19 +104,7 @@ class MenteeApplicationForm(forms.ModelForm):
 
     class Meta:
         model = MenteeApplication
-        fields = (
-            "name",
-            "university_email",
-            "msc_programme",
-            "sectors",
-            "support_areas",
-            "share_linkedin",
-            "bio",
-            "share_bio",
-            "preferred_countries",
-            "meeting_mode",
-            "country",
-        )
+        fields = MENTEE_FIELDS  # the fields mentee_application_submit applies: one list
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         labels = {"university_email": "University email address"}
         help_texts = {
@@ -137,7 +113,6 @@ class MenteeApplicationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.order_fields([*self.Meta.fields[:5], "linkedin", *self.Meta.fields[5:]])
         domain = settings.INSTITUTION_EMAIL_DOMAIN
         self.fields["university_email"].help_text = f"Your @{domain} address."
 

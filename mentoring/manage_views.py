@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentoring import matchmaking, selectors, services
+from mentoring import selectors
+from mentoring.errors import MentoringError
 from mentoring.forms import ConcernFollowUpForm, ConstraintForm, ProgrammeForm
 from mentoring.models import (
     Concern,
@@ -26,7 +27,9 @@ from mentoring.models import (
     SurveyResponse,
 )
 from mentoring.permissions import can_manage_mentoring
-from mentoring.services import MentoringError
+from mentoring.services import concerns as concern_services
+from mentoring.services import matching as matching_services
+from mentoring.services import programmes as programme_services
 from portal.audit import audit_personal_data_view
 from portal.models import User
 from portal.permissions import get_visible_or_404, role_required
@@ -72,7 +75,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
 def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = services.programme_create(actor=_me(request), data=form.cleaned_data)
+        programme = programme_services.programme_create(actor=_me(request), data=form.cleaned_data)
         messages.success(request, "Programme created.")
         return redirect("mentoring:admin_programme", pk=programme.pk)
     return render(
@@ -93,8 +96,9 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        programme.refresh_from_db()  # the ModelForm wrote to the instance; the service decides
-        services.programme_update(actor=_me(request), programme=programme, data=data)
+        programme_services.programme_update(
+            actor=_me(request), programme_id=programme.pk, data=data
+        )
         messages.success(request, "Programme saved.")
         return redirect("mentoring:admin_programme", pk=programme.pk)
     return render(
@@ -142,7 +146,7 @@ def programme_manage(request: HttpRequest, pk: int) -> HttpResponse:
 def match_run_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     try:
-        run = matchmaking.match_run_create(actor=_me(request), programme=programme)
+        run = matching_services.match_run_create(actor=_me(request), programme_id=programme.pk)
     except MentoringError as exc:
         messages.error(request, str(exc))
         return redirect("mentoring:admin_programme", pk=programme.pk)
@@ -188,11 +192,11 @@ def match_constraint_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConstraintForm(request.POST, programme=run.programme)
     if form.is_valid():
         try:
-            matchmaking.match_constraint_set(
+            matching_services.match_constraint_set(
                 actor=_me(request),
-                programme=run.programme,
-                mentee_application=form.cleaned_data["mentee_application"],
-                mentor_application=form.cleaned_data["mentor_application"],
+                programme_id=run.programme_id,
+                mentee_application_id=form.cleaned_data["mentee_application"].pk,
+                mentor_application_id=form.cleaned_data["mentor_application"].pk,
                 kind=form.cleaned_data["kind"],
             )
         except MentoringError as exc:
@@ -214,7 +218,7 @@ def match_constraint_delete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     programme = constraint.programme
-    matchmaking.match_constraint_remove(actor=_me(request), constraint=constraint)
+    matching_services.match_constraint_remove(actor=_me(request), match_constraint_id=constraint.pk)
     messages.success(request, "Override removed.")
     latest = programme.match_runs.first()
     if latest:
@@ -227,7 +231,7 @@ def match_constraint_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def match_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     try:
-        made = matchmaking.match_run_confirm(actor=_me(request), run=run)
+        made = matching_services.match_run_confirm(actor=_me(request), match_run_id=run.pk)
     except MentoringError as exc:
         messages.error(request, str(exc))
         return redirect("mentoring:match_run", pk=run.pk)
@@ -322,7 +326,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     try:
-        sent = services.programme_wrap_up(actor=_me(request), programme=programme)
+        sent = programme_services.programme_wrap_up(actor=_me(request), programme_id=programme.pk)
     except MentoringError as exc:
         messages.error(request, str(exc))
     else:
@@ -349,9 +353,9 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConcernFollowUpForm(request.POST or None, initial={"status": concern.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_follow_up(
+            concern_services.concern_follow_up(
                 actor=_me(request),
-                concern=concern,
+                concern_id=concern.pk,
                 note=form.cleaned_data["note"],
                 status=form.cleaned_data["status"],
             )

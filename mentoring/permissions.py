@@ -31,11 +31,11 @@ def side_in(user: AnyUser, partnership: Partnership) -> str | None:
     return None
 
 
-def can_record_unavailability(user: AnyUser, partnership: Partnership) -> bool:
+def can_record_unavailability_for_partnership(user: AnyUser, partnership: Partnership) -> bool:
     """Only the mentor advises of an absence (002 §1d)."""
     return side_in(user, partnership) == SurveyResponse.Side.MENTOR
 
 
-def can_withdraw(user: AnyUser, partnership: Partnership) -> bool:
+def can_withdraw_partnership(user: AnyUser, partnership: Partnership) -> bool:
     """The student may leave the programme (002 §1b)."""
     return side_in(user, partnership) == SurveyResponse.Side.MENTEE

@@ -1,10 +1,10 @@
-"""Mentoring's scheduled work: thin Celery tasks calling one service each."""
+"""Mentoring's Celery tasks: thin, each calls one job."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from mentoring import services
+from mentoring import jobs
 
 
 @shared_task(name="mentoring.tasks.send_meeting_reminders")
@@ -14,8 +14,4 @@ def send_meeting_reminders() -> dict[str, int]:
     Each part is idempotent through ``reminder_claim`` or a state check, so a second run the
     same day sends nothing.
     """
-    return {
-        "meeting_reminders": services.meeting_reminders_send(),
-        "survey_invitations": services.survey_invitations_send(),
-        "end_invitations": services.finished_programmes_wrap_up(),
-    }
+    return jobs.daily_sweep()

@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import selectors, services
+from mentoring import selectors
+from mentoring.errors import MentoringError
 from mentoring.forms import (
     ConcernForm,
     EmailFrequencyForm,
@@ -37,11 +38,14 @@ from mentoring.models import (
 from mentoring.permissions import (
     can_apply_as_mentee,
     can_apply_as_mentor,
-    can_record_unavailability,
-    can_withdraw,
+    can_record_unavailability_for_partnership,
+    can_withdraw_partnership,
     side_in,
 )
-from mentoring.services import MentoringError
+from mentoring.services import applications as application_services
+from mentoring.services import concerns as concern_services
+from mentoring.services import partnerships as partnership_services
+from mentoring.services import surveys as survey_services
 from mentoring.sharing import (
     MENTEE_FIELD_LABELS,
     MENTOR_FIELD_LABELS,
@@ -137,13 +141,13 @@ def _apply(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         submit = (
-            services.mentor_application_submit
+            application_services.mentor_application_submit
             if side == "mentor"
-            else services.mentee_application_submit
+            else application_services.mentee_application_submit
         )
         try:
             application: MentorApplication | MenteeApplication = submit(
-                actor=user, programme=programme, data=form.cleaned_data
+                actor=user, programme_id=programme.pk, data=form.cleaned_data
             )
         except MentoringError as exc:
             form.add_error(None, str(exc))
@@ -188,7 +192,14 @@ def _application(request: HttpRequest, pk: int, side: str) -> HttpResponse:
         if not own:
             raise Http404
         try:
-            services.application_withdraw(actor=_me(request), application=application)
+            if isinstance(application, MentorApplication):
+                application_services.mentor_application_withdraw(
+                    actor=_me(request), mentor_application_id=application.pk
+                )
+            else:
+                application_services.mentee_application_withdraw(
+                    actor=_me(request), mentee_application_id=application.pk
+                )
         except MentoringError as exc:
             messages.error(request, str(exc))
         else:
@@ -228,7 +239,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     surveys = [
         stage
         for stage in SurveyResponse.Stage
-        if stage.value not in answered and services.survey_stage_open(programme, stage, today)
+        if stage.value not in answered
+        and survey_services.survey_stage_open(programme, stage, today)
     ]
     live = partnership.is_live(today)
     return render(
@@ -245,8 +257,9 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_log": live and len(meetings) < programme.official_meetings,
             "due_dates": programme.meeting_due_dates(),
             "unavailabilities": partnership.unavailabilities.all(),
-            "can_unavailable": live and can_record_unavailability(request.user, partnership),
-            "can_withdraw": live and can_withdraw(request.user, partnership),
+            "can_unavailable": live
+            and can_record_unavailability_for_partnership(request.user, partnership),
+            "can_withdraw": live and can_withdraw_partnership(request.user, partnership),
             "surveys": surveys if partnership.status != Partnership.Status.WITHDRAWN else [],
         },
     )
@@ -328,8 +341,8 @@ def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         MeetingForm(request.POST or None),
-        lambda p, d: services.meeting_log(
-            actor=_me(request), partnership=p, held_on=d["held_on"], mode=d["mode"]
+        lambda p, d: partnership_services.meeting_log(
+            actor=_me(request), partnership_id=p.pk, held_on=d["held_on"], mode=d["mode"]
         ),
         title="Log an official meeting",
         success="The meeting has been logged.",
@@ -346,8 +359,8 @@ def email_frequency(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None,
             initial={"email_frequency": _own_partnership(request, pk).email_frequency},
         ),
-        lambda p, d: services.email_frequency_set(
-            actor=_me(request), partnership=p, frequency=d["email_frequency"]
+        lambda p, d: partnership_services.email_frequency_set(
+            actor=_me(request), partnership_id=p.pk, frequency=d["email_frequency"]
         ),
         title="Email frequency agreed at your first meeting",
         success="The agreed email frequency has been recorded.",
@@ -361,12 +374,12 @@ def unavailability_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         UnavailabilityForm(request.POST or None),
-        lambda p, d: services.unavailability_record(
-            actor=_me(request), partnership=p, starts_on=d["starts_on"], ends_on=d["ends_on"]
+        lambda p, d: partnership_services.unavailability_record(
+            actor=_me(request), partnership_id=p.pk, starts_on=d["starts_on"], ends_on=d["ends_on"]
         ),
         title="Tell your mentee you will be unavailable",
         success="Recorded; your mentee has been told by email.",
-        allowed=can_record_unavailability,
+        allowed=can_record_unavailability_for_partnership,
         intro="Please record any period of more than a month when you cannot be contacted "
         "(commitment d). We email your mentee the dates.",
         submit_label="Record and tell my mentee",
@@ -379,12 +392,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         WithdrawForm(request.POST or None),
-        lambda p, d: services.partnership_withdraw(
-            actor=_me(request), partnership=p, reason=d["reason"]
+        lambda p, d: partnership_services.partnership_withdraw(
+            actor=_me(request), partnership_id=p.pk, reason=d["reason"]
         ),
         title="Withdraw from the programme",
         success="You have withdrawn; the scheme administrators and your mentor have been told.",
-        allowed=can_withdraw,
+        allowed=can_withdraw_partnership,
         intro="If you feel unable to continue, you can withdraw. The partnership then ends and "
         "your mentor no longer sees your details.",
         submit_label="Withdraw",
@@ -396,15 +409,15 @@ def survey(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     partnership = _own_partnership(request, pk)
     if stage not in SurveyResponse.Stage.values:
         raise Http404
-    if not services.survey_stage_open(partnership.programme, stage, timezone.localdate()):
+    if not survey_services.survey_stage_open(partnership.programme, stage, timezone.localdate()):
         messages.info(request, "This survey is not open at the moment.")
         return redirect("mentoring:partnership", pk=partnership.pk)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.survey_submit(
+            survey_services.survey_submit(
                 actor=_me(request),
-                partnership=partnership,
+                partnership_id=partnership.pk,
                 stage=stage,
                 data=form.cleaned_data,
             )
@@ -438,11 +451,11 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         chosen = next((p for p in partnerships if p.pk == form.cleaned_data["partnership"]), None)
         programme = chosen.programme if chosen else _latest_programme_of(_me(request))
         try:
-            services.concern_report(
+            concern_services.concern_report(
                 actor=_me(request),
                 text=form.cleaned_data["text"],
-                partnership=chosen,
-                programme=programme,
+                partnership_id=chosen.pk if chosen else None,
+                programme_id=programme.pk if programme else None,
             )
         except MentoringError as exc:
             form.add_error(None, str(exc))

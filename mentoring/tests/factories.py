@@ -8,8 +8,8 @@ from typing import Any, cast
 import factory
 from django.utils import timezone
 
-from mentoring import matchmaking
 from mentoring.models import MenteeApplication, MentorApplication, Partnership, Programme
+from mentoring.services import matching
 from portal.models import User
 from portal.roles import Role
 from portal.tests.factories import OrgUnitFactory, make_user
@@ -86,8 +86,8 @@ def make_mentee(**kwargs: Any) -> MenteeApplication:
 def match(programme: Programme, admin: User | None = None, **_: Any) -> list[Partnership]:
     """Run matching and confirm it, as a scheme admin would."""
     admin = admin or make_user(Role.SCHEME_ADMIN)
-    run = matchmaking.match_run_create(actor=admin, programme=programme)
-    return matchmaking.match_run_confirm(actor=admin, run=run)
+    run = matching.match_run_create(actor=admin, programme_id=programme.pk)
+    return matching.match_run_confirm(actor=admin, match_run_id=run.pk)
 
 
 def pair(programme: Programme | None = None, **kwargs: Any) -> Partnership:

@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import matchmaking, services
 from mentoring.models import MatchConstraint
+from mentoring.services.concerns import concern_report
+from mentoring.services.matching import match_constraint_set, match_run_confirm, match_run_create
 from mentoring.tests.factories import (
     make_mentee,
     make_mentor,
@@ -49,18 +50,16 @@ def world() -> World:
     mentee_app = make_mentee(programme=programme)
     spare = make_mentee(programme=programme)
     other_app = make_mentee(programme=other)
-    run = matchmaking.match_run_create(actor=admin, programme=programme)
-    (partnership,) = matchmaking.match_run_confirm(actor=admin, run=run)
-    constraint = matchmaking.match_constraint_set(
+    run = match_run_create(actor=admin, programme_id=programme.pk)
+    (partnership,) = match_run_confirm(actor=admin, match_run_id=run.pk)
+    constraint = match_constraint_set(
         actor=admin,
-        programme=programme,
-        mentee_application=spare,
-        mentor_application=mentor_app,
+        programme_id=programme.pk,
+        mentee_application_id=spare.pk,
+        mentor_application_id=mentor_app.pk,
         kind=MatchConstraint.Kind.FORBID,
     )
-    concern = services.concern_report(
-        actor=mentee_app.user, text="A worry", partnership=partnership
-    )
+    concern = concern_report(actor=mentee_app.user, text="A worry", partnership_id=partnership.pk)
     return World(
         users={
             "anonymous": None,

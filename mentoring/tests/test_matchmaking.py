@@ -8,10 +8,16 @@ import random
 import numpy as np
 import pytest
 
-from mentoring import matchmaking
+from mentoring.errors import MentoringError
 from mentoring.matching import SECTORS, SUPPORT_AREAS, score_matrix
 from mentoring.models import MatchConstraint, MatchRun, Partnership
-from mentoring.services import MentoringError
+from mentoring.services.matching import (
+    match_constraint_set,
+    match_run_confirm,
+    match_run_create,
+    mentee_profile,
+    mentor_profile,
+)
 from mentoring.tests.factories import (
     make_mentee,
     make_mentor,
@@ -67,12 +73,12 @@ def brute_force_best(scores: np.ndarray, caps: list[int]) -> float:
 def test_run_is_optimal_and_within_capacity(seed: int) -> None:
     programme = random_programme(seed, mentees=5, mentors=3)
     admin = make_user(Role.SCHEME_ADMIN)
-    run = matchmaking.match_run_create(actor=admin, programme=programme)
+    run = match_run_create(actor=admin, programme_id=programme.pk)
     mentees = list(programme.mentee_applications.order_by("pk"))
     mentors = list(programme.mentor_applications.order_by("pk"))
     scores = score_matrix(
-        [matchmaking.mentee_profile(a) for a in mentees],
-        [matchmaking.mentor_profile(a, a.capacity) for a in mentors],
+        [mentee_profile(a) for a in mentees],
+        [mentor_profile(a, a.capacity) for a in mentors],
     )
     best = brute_force_best(scores, [a.capacity for a in mentors])
     assert run.total_score == pytest.approx(best)
@@ -88,7 +94,7 @@ def test_run_is_optimal_and_within_capacity(seed: int) -> None:
 def test_pins_are_kept_and_forbids_never_appear() -> None:
     programme = random_programme(7, mentees=4, mentors=3)
     admin = make_user(Role.SCHEME_ADMIN)
-    first = matchmaking.match_run_create(actor=admin, programme=programme)
+    first = match_run_create(actor=admin, programme_id=programme.pk)
     pairs = list(first.pairs.all())
     banned = pairs[0]
     mentees = list(programme.mentee_applications.order_by("pk"))
@@ -103,21 +109,21 @@ def test_pins_are_kept_and_forbids_never_appear() -> None:
         )
         and e.pk != banned.mentee_application_id
     )
-    matchmaking.match_constraint_set(
+    match_constraint_set(
         actor=admin,
-        programme=programme,
-        mentee_application=banned.mentee_application,
-        mentor_application=banned.mentor_application,
+        programme_id=programme.pk,
+        mentee_application_id=banned.mentee_application.pk,
+        mentor_application_id=banned.mentor_application.pk,
         kind=MatchConstraint.Kind.FORBID,
     )
-    matchmaking.match_constraint_set(
+    match_constraint_set(
         actor=admin,
-        programme=programme,
-        mentee_application=pinned[0],
-        mentor_application=pinned[1],
+        programme_id=programme.pk,
+        mentee_application_id=pinned[0].pk,
+        mentor_application_id=pinned[1].pk,
         kind=MatchConstraint.Kind.PIN,
     )
-    second = matchmaking.match_run_create(actor=admin, programme=programme)
+    second = match_run_create(actor=admin, programme_id=programme.pk)
     made = set(second.pairs.values_list("mentee_application_id", "mentor_application_id"))
     assert (pinned[0].pk, pinned[1].pk) in made
     assert (banned.mentee_application_id, banned.mentor_application_id) not in made
@@ -125,7 +131,7 @@ def test_pins_are_kept_and_forbids_never_appear() -> None:
     first.refresh_from_db()
     assert first.status == MatchRun.Status.SUPERSEDED
     with pytest.raises(MentoringError, match="latest proposed"):
-        matchmaking.match_run_confirm(actor=admin, run=first)
+        match_run_confirm(actor=admin, match_run_id=first.pk)
 
 
 def test_inconsistent_pins_are_a_domain_error() -> None:
@@ -135,33 +141,33 @@ def test_inconsistent_pins_are_a_domain_error() -> None:
     b = make_mentee(programme=programme)
     admin = make_user(Role.SCHEME_ADMIN)
     for mentee in (a, b):
-        matchmaking.match_constraint_set(
+        match_constraint_set(
             actor=admin,
-            programme=programme,
-            mentee_application=mentee,
-            mentor_application=mentor,
+            programme_id=programme.pk,
+            mentee_application_id=mentee.pk,
+            mentor_application_id=mentor.pk,
             kind=MatchConstraint.Kind.PIN,
         )
     with pytest.raises(MentoringError, match="pins"):
-        matchmaking.match_run_create(actor=admin, programme=programme)
+        match_run_create(actor=admin, programme_id=programme.pk)
 
 
 def test_confirm_creates_partnerships_and_emails_both_sides() -> None:
     programme = random_programme(11, mentees=4, mentors=2)
     admin = make_user(Role.SCHEME_ADMIN)
-    run = matchmaking.match_run_create(actor=admin, programme=programme)
+    run = match_run_create(actor=admin, programme_id=programme.pk)
     with pytest.raises(MentoringError):
-        matchmaking.match_run_confirm(actor=make_user(Role.ALUMNUS), run=run)
-    made = matchmaking.match_run_confirm(actor=admin, run=run)
+        match_run_confirm(actor=make_user(Role.ALUMNUS), match_run_id=run.pk)
+    made = match_run_confirm(actor=admin, match_run_id=run.pk)
     assert len(made) == run.pairs.count() > 0
     assert OutboundEmail.objects.filter(category="mentoring.matched").count() == 2 * len(made)
     assert (
         AuditEvent.objects.for_object(run).filter(action="mentoring.match_run.confirmed").exists()
     )
     with pytest.raises(MentoringError):
-        matchmaking.match_run_confirm(actor=admin, run=run)
+        match_run_confirm(actor=admin, match_run_id=run.pk)
     # A re-run only considers the mentees still unmatched and the places still free.
-    rerun = matchmaking.match_run_create(actor=admin, programme=programme)
+    rerun = match_run_create(actor=admin, programme_id=programme.pk)
     matched = set(Partnership.objects.values_list("mentee_application_id", flat=True))
     assert not matched & set(rerun.pairs.values_list("mentee_application_id", flat=True))
 
@@ -171,15 +177,15 @@ def test_constraints_need_admin_and_the_same_programme() -> None:
     mentor = make_mentor(programme=programme)
     stranger = make_mentee()
     with pytest.raises(MentoringError, match="belong to this programme"):
-        matchmaking.match_constraint_set(
+        match_constraint_set(
             actor=make_user(Role.SCHEME_ADMIN),
-            programme=programme,
-            mentee_application=stranger,
-            mentor_application=mentor,
+            programme_id=programme.pk,
+            mentee_application_id=stranger.pk,
+            mentor_application_id=mentor.pk,
             kind="pin",
         )
     with pytest.raises(MentoringError):
-        matchmaking.match_run_create(actor=make_user(Role.STUDENT), programme=programme)
+        match_run_create(actor=make_user(Role.STUDENT), programme_id=programme.pk)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -190,14 +196,14 @@ def test_concurrent_confirmations_make_one_set_of_partnerships(postgres_only: No
 
     programme = random_programme(5, mentees=4, mentors=3)
     admins = [make_user(Role.SCHEME_ADMIN), make_user(Role.SCHEME_ADMIN)]
-    run = matchmaking.match_run_create(actor=admins[0], programme=programme)
+    run = match_run_create(actor=admins[0], programme_id=programme.pk)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def confirm(admin: object) -> None:
         try:
             barrier.wait()
-            matchmaking.match_run_confirm(actor=admin, run=run)  # type: ignore[arg-type]
+            match_run_confirm(actor=admin, match_run_id=run.pk)  # type: ignore[arg-type]
             outcomes.append("confirmed")
         except MentoringError:
             outcomes.append("refused")

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from mentoring import services
+from mentoring.errors import MentoringError
 from mentoring.models import (
     ApplicationStatus,
     Concern,
@@ -16,7 +16,22 @@ from mentoring.models import (
     Programme,
     SurveyResponse,
 )
-from mentoring.services import MentoringError
+from mentoring.services.applications import (
+    mentee_application_submit,
+    mentee_application_withdraw,
+    mentor_application_submit,
+    mentor_application_withdraw,
+)
+from mentoring.services.common import months_later
+from mentoring.services.concerns import concern_follow_up, concern_report
+from mentoring.services.partnerships import (
+    email_frequency_set,
+    meeting_log,
+    partnership_withdraw,
+    unavailability_record,
+)
+from mentoring.services.programmes import programme_create, programme_update
+from mentoring.services.surveys import survey_submit
 from mentoring.tests.factories import (
     make_mentor,
     make_programme,
@@ -52,11 +67,11 @@ def test_mentor_application_needs_every_commitment() -> None:
     alumnus = make_user(Role.ALUMNUS)
     for code, _label in MentorApplication.COMMITMENTS:
         with pytest.raises(MentoringError, match="commitment"):
-            services.mentor_application_submit(
-                actor=alumnus, programme=programme, data=mentor_data(**{code: False})
+            mentor_application_submit(
+                actor=alumnus, programme_id=programme.pk, data=mentor_data(**{code: False})
             )
-    application = services.mentor_application_submit(
-        actor=alumnus, programme=programme, data=mentor_data()
+    application = mentor_application_submit(
+        actor=alumnus, programme_id=programme.pk, data=mentor_data()
     )
     assert application.course_list == ["MSc European Politics", "MSc Political Economy of Europe"]
     assert (
@@ -65,24 +80,24 @@ def test_mentor_application_needs_every_commitment() -> None:
         .exists()
     )
     with pytest.raises(MentoringError, match="already applied"):
-        services.mentor_application_submit(actor=alumnus, programme=programme, data=mentor_data())
+        mentor_application_submit(actor=alumnus, programme_id=programme.pk, data=mentor_data())
 
 
 def test_only_alumni_mentor_and_only_within_the_window() -> None:
     programme = make_programme()
     with pytest.raises(MentoringError, match="alumni"):
-        services.mentor_application_submit(
-            actor=make_user(Role.STUDENT), programme=programme, data=mentor_data()
+        mentor_application_submit(
+            actor=make_user(Role.STUDENT), programme_id=programme.pk, data=mentor_data()
         )
     closed = make_programme(applications_close=timezone.localdate() - datetime.timedelta(days=1))
     with pytest.raises(MentoringError, match="not accepting"):
-        services.mentor_application_submit(
-            actor=make_user(Role.ALUMNUS), programme=closed, data=mentor_data()
+        mentor_application_submit(
+            actor=make_user(Role.ALUMNUS), programme_id=closed.pk, data=mentor_data()
         )
     draft = make_programme(status=Programme.Status.DRAFT)
     with pytest.raises(MentoringError, match="not accepting"):
-        services.mentor_application_submit(
-            actor=make_user(Role.ALUMNUS), programme=draft, data=mentor_data()
+        mentor_application_submit(
+            actor=make_user(Role.ALUMNUS), programme_id=draft.pk, data=mentor_data()
         )
 
 
@@ -97,29 +112,31 @@ def test_mentee_needs_a_university_email() -> None:
         "support_areas": ["interviews"],
     }
     with pytest.raises(MentoringError, match="university email"):
-        services.mentee_application_submit(actor=student, programme=programme, data=data)
+        mentee_application_submit(actor=student, programme_id=programme.pk, data=data)
     data["university_email"] = "sam@example.ac.uk"
-    application = services.mentee_application_submit(actor=student, programme=programme, data=data)
+    application = mentee_application_submit(actor=student, programme_id=programme.pk, data=data)
     assert application.status == ApplicationStatus.SUBMITTED
     with pytest.raises(MentoringError, match="Only current students"):
-        services.mentee_application_submit(
-            actor=make_user(Role.ALUMNUS), programme=programme, data=data
+        mentee_application_submit(
+            actor=make_user(Role.ALUMNUS), programme_id=programme.pk, data=data
         )
 
 
 def test_application_withdraw_before_matching_only() -> None:
     application = make_mentor()
     with pytest.raises(MentoringError, match="your own"):
-        services.application_withdraw(actor=make_user(Role.ALUMNUS), application=application)
-    services.application_withdraw(actor=application.user, application=application)
+        mentor_application_withdraw(
+            actor=make_user(Role.ALUMNUS), mentor_application_id=application.pk
+        )
+    mentor_application_withdraw(actor=application.user, mentor_application_id=application.pk)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     with pytest.raises(MentoringError, match="already"):
-        services.application_withdraw(actor=application.user, application=application)
+        mentor_application_withdraw(actor=application.user, mentor_application_id=application.pk)
     partnership = pair()
     mentee = partnership.mentee_application
     with pytest.raises(MentoringError, match="already matched"):
-        services.application_withdraw(actor=mentee.user, application=mentee)
+        mentee_application_withdraw(actor=mentee.user, mentee_application_id=mentee.pk)
 
 
 def test_meetings_are_numbered_dated_and_capped() -> None:
@@ -127,32 +144,30 @@ def test_meetings_are_numbered_dated_and_capped() -> None:
     mentee = partnership.mentee_application.user
     day = timezone.localdate() - datetime.timedelta(days=1)
     with pytest.raises(MentoringError, match="not a partner"):
-        services.meeting_log(
-            actor=make_user(Role.STUDENT), partnership=partnership, held_on=day, mode="video"
+        meeting_log(
+            actor=make_user(Role.STUDENT), partnership_id=partnership.pk, held_on=day, mode="video"
         )
     with pytest.raises(MentoringError, match="taken place"):
-        services.meeting_log(
+        meeting_log(
             actor=mentee,
-            partnership=partnership,
+            partnership_id=partnership.pk,
             held_on=timezone.localdate() + datetime.timedelta(days=1),
             mode="video",
         )
     with pytest.raises(MentoringError, match="programme's dates"):
-        services.meeting_log(
+        meeting_log(
             actor=mentee,
-            partnership=partnership,
+            partnership_id=partnership.pk,
             held_on=partnership.programme.starts_on - datetime.timedelta(days=1),
             mode="video",
         )
     numbers = [
-        services.meeting_log(
-            actor=mentee, partnership=partnership, held_on=day, mode="video"
-        ).number
+        meeting_log(actor=mentee, partnership_id=partnership.pk, held_on=day, mode="video").number
         for _ in range(3)
     ]
     assert numbers == [1, 2, 3]
     with pytest.raises(MentoringError, match="already logged"):
-        services.meeting_log(actor=mentee, partnership=partnership, held_on=day, mode="in_person")
+        meeting_log(actor=mentee, partnership_id=partnership.pk, held_on=day, mode="in_person")
     assert (
         AuditEvent.objects.for_object(partnership).filter(action="mentoring.meeting.logged").count()
         == 3
@@ -162,8 +177,8 @@ def test_meetings_are_numbered_dated_and_capped() -> None:
 def test_email_frequency_is_recorded_once_per_change() -> None:
     partnership = pair()
     mentor = partnership.mentor_application.user
-    services.email_frequency_set(actor=mentor, partnership=partnership, frequency="Fortnightly")
-    services.email_frequency_set(actor=mentor, partnership=partnership, frequency="Fortnightly")
+    email_frequency_set(actor=mentor, partnership_id=partnership.pk, frequency="Fortnightly")
+    email_frequency_set(actor=mentor, partnership_id=partnership.pk, frequency="Fortnightly")
     partnership.refresh_from_db()
     assert partnership.email_frequency == "Fortnightly"
     events = AuditEvent.objects.for_object(partnership).filter(
@@ -177,22 +192,22 @@ def test_unavailability_over_a_month_tells_the_mentee() -> None:
     mentor = partnership.mentor_application.user
     start = timezone.localdate() + datetime.timedelta(days=3)
     with pytest.raises(MentoringError, match="more than a month"):
-        services.unavailability_record(
+        unavailability_record(
             actor=mentor,
-            partnership=partnership,
+            partnership_id=partnership.pk,
             starts_on=start,
             ends_on=start + datetime.timedelta(days=20),
         )
     with pytest.raises(MentoringError, match="Only the mentor"):
-        services.unavailability_record(
+        unavailability_record(
             actor=partnership.mentee_application.user,
-            partnership=partnership,
+            partnership_id=partnership.pk,
             starts_on=start,
             ends_on=start + datetime.timedelta(days=40),
         )
-    services.unavailability_record(
+    unavailability_record(
         actor=mentor,
-        partnership=partnership,
+        partnership_id=partnership.pk,
         starts_on=start,
         ends_on=start + datetime.timedelta(days=40),
     )
@@ -202,19 +217,19 @@ def test_unavailability_over_a_month_tells_the_mentee() -> None:
 
 
 def test_months_later_clamps_to_month_end() -> None:
-    assert services.months_later(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
-    assert services.months_later(datetime.date(2025, 12, 15), 1) == datetime.date(2026, 1, 15)
-    assert services.months_later(datetime.date(2026, 3, 1), -12) == datetime.date(2025, 3, 1)
+    assert months_later(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert months_later(datetime.date(2025, 12, 15), 1) == datetime.date(2026, 1, 15)
+    assert months_later(datetime.date(2026, 3, 1), -12) == datetime.date(2025, 3, 1)
 
 
 def test_mentee_withdrawal_tells_the_scheme_admins(scheme_admin: User) -> None:
     partnership = pair()
     with pytest.raises(MentoringError, match="Only the mentee"):
-        services.partnership_withdraw(
-            actor=partnership.mentor_application.user, partnership=partnership
+        partnership_withdraw(
+            actor=partnership.mentor_application.user, partnership_id=partnership.pk
         )
-    services.partnership_withdraw(
-        actor=partnership.mentee_application.user, partnership=partnership, reason="Exams"
+    partnership_withdraw(
+        actor=partnership.mentee_application.user, partnership_id=partnership.pk, reason="Exams"
     )
     partnership.refresh_from_db()
     assert partnership.status == Partnership.Status.WITHDRAWN
@@ -223,31 +238,34 @@ def test_mentee_withdrawal_tells_the_scheme_admins(scheme_admin: User) -> None:
     )
     assert {"ei.alumni@example.ac.uk", scheme_admin.email} <= set(to_admins)
     with pytest.raises(MentoringError, match="ended"):
-        services.partnership_withdraw(
-            actor=partnership.mentee_application.user, partnership=partnership
+        partnership_withdraw(
+            actor=partnership.mentee_application.user, partnership_id=partnership.pk
         )
 
 
 def test_concerns_are_emailed_without_their_text(scheme_admin: User) -> None:
     partnership = pair()
-    concern = services.concern_report(
+    concern = concern_report(
         actor=partnership.mentor_application.user,
         text="Sensitive details here",
-        partnership=partnership,
+        partnership_id=partnership.pk,
     )
     assert concern.programme == partnership.programme
     emails = OutboundEmail.objects.filter(category="mentoring.concern")
     assert emails.exists()
     assert all("Sensitive" not in e.body_text for e in emails)
     with pytest.raises(MentoringError):
-        services.concern_report(actor=make_user(Role.ALUMNUS), text="x", partnership=partnership)
+        concern_report(actor=make_user(Role.ALUMNUS), text="x", partnership_id=partnership.pk)
     with pytest.raises(MentoringError, match="scheme administrators"):
-        services.concern_follow_up(
-            actor=partnership.mentor_application.user, concern=concern, note="n", status="closed"
+        concern_follow_up(
+            actor=partnership.mentor_application.user,
+            concern_id=concern.pk,
+            note="n",
+            status="closed",
         )
-    services.concern_follow_up(
+    concern_follow_up(
         actor=scheme_admin,
-        concern=concern,
+        concern_id=concern.pk,
         note="Called them",
         status=Concern.Status.IN_FOLLOW_UP,
     )
@@ -265,16 +283,14 @@ def test_surveys_once_per_stage_and_only_when_open() -> None:
     mentee = partnership.mentee_application.user
     answers = {"satisfaction": 4, "usefulness": 5, "would_recommend": True, "comments": ""}
     with pytest.raises(MentoringError, match="not open"):
-        services.survey_submit(actor=mentee, partnership=partnership, stage="mid", data=answers)
+        survey_submit(actor=mentee, partnership_id=partnership.pk, stage="mid", data=answers)
     programme.starts_on = today - datetime.timedelta(days=100)
     programme.save()
     partnership.refresh_from_db()
-    response = services.survey_submit(
-        actor=mentee, partnership=partnership, stage="mid", data=answers
-    )
+    response = survey_submit(actor=mentee, partnership_id=partnership.pk, stage="mid", data=answers)
     assert response.side == SurveyResponse.Side.MENTEE
     with pytest.raises(MentoringError, match="already"):
-        services.survey_submit(actor=mentee, partnership=partnership, stage="mid", data=answers)
+        survey_submit(actor=mentee, partnership_id=partnership.pk, stage="mid", data=answers)
 
 
 def test_programme_create_and_update_are_audited(scheme_admin: User) -> None:
@@ -292,11 +308,11 @@ def test_programme_create_and_update_are_audited(scheme_admin: User) -> None:
         "status": Programme.Status.DRAFT,
     }
     with pytest.raises(MentoringError):
-        services.programme_create(actor=make_user(Role.ALUMNUS), data=data)
-    programme = services.programme_create(actor=scheme_admin, data=data)
-    services.programme_update(
+        programme_create(actor=make_user(Role.ALUMNUS), data=data)
+    programme = programme_create(actor=scheme_admin, data=data)
+    programme_update(
         actor=scheme_admin,
-        programme=programme,
+        programme_id=programme.pk,
         data={**data, "status": Programme.Status.PUBLISHED},
     )
     event = AuditEvent.objects.for_object(programme).get(action="mentoring.programme.updated")

@@ -18,8 +18,14 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentoring import services, tasks
+from mentoring import tasks
+from mentoring.jobs import meeting_reminders_sweep
 from mentoring.models import MenteeApplication, MentorApplication, Partnership, Programme
+from mentoring.services.partnerships import (
+    meeting_log,
+    partnership_withdraw,
+    unavailability_record,
+)
 from mentoring.sharing import mentee_card_for_mentor, mentor_card_for_mentee
 from mentoring.tests.factories import (
     make_mentee,
@@ -153,17 +159,17 @@ def test_each_side_sees_exactly_the_policy_fields(client: Client, shared: bool) 
     partnership, mentor_user, mentee_user = _setup(shared)
     optional = {"bio", "linkedin"} if shared else set()
     # Reach the states whose emails show the partner: reminder, a logged meeting, unavailability.
-    assert services.meeting_reminders_send() == 1
-    services.meeting_log(
+    assert meeting_reminders_sweep() == 1
+    meeting_log(
         actor=mentee_user,
-        partnership=partnership,
+        partnership_id=partnership.pk,
         held_on=timezone.localdate() - datetime.timedelta(days=3),
         mode="video",
     )
     today = timezone.localdate()
-    services.unavailability_record(
+    unavailability_record(
         actor=mentor_user,
-        partnership=partnership,
+        partnership_id=partnership.pk,
         starts_on=today + datetime.timedelta(days=2),
         ends_on=today + datetime.timedelta(days=45),
     )
@@ -176,9 +182,7 @@ def test_each_side_sees_exactly_the_policy_fields(client: Client, shared: bool) 
     _check(seen_by_mentor + _emails_to(MENTOR["email"]), MENTEE, MENTEE_ALWAYS | optional)
 
     # The mentee withdraws: the mentor's notice names the student, and nothing else of them.
-    services.partnership_withdraw(
-        actor=mentee_user, partnership=partnership, reason="Ezqprefcountry"
-    )
+    partnership_withdraw(actor=mentee_user, partnership_id=partnership.pk, reason="Ezqprefcountry")
     withdrawal = OutboundEmail.objects.filter(
         to=MENTOR["email"], category="mentoring.withdrawal"
     ).get()

@@ -10,8 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import services, tasks
+from mentoring import tasks
+from mentoring.errors import MentoringError
+from mentoring.jobs import meeting_reminders_sweep, survey_invitations_sweep
 from mentoring.models import Partnership
+from mentoring.services.partnerships import meeting_log, partnership_withdraw
+from mentoring.services.programmes import programme_wrap_up
 from mentoring.tests.factories import make_programme, pair
 from portal.models import OutboundEmail
 from portal.roles import Role
@@ -32,50 +36,48 @@ def reminders() -> int:
 
 def test_reminder_once_per_pair_per_stage() -> None:
     partnership = pair(_programme_started(days_ago=55))  # stage 1 due on day 50
-    behind = services.meeting_reminders_send()
+    behind = meeting_reminders_sweep()
     assert behind == 1 and reminders() == 2  # one email to each partner
-    assert services.meeting_reminders_send() == 0 and reminders() == 2
+    assert meeting_reminders_sweep() == 0 and reminders() == 2
     tasks.send_meeting_reminders()
     assert reminders() == 2
     # Next stage: a new reminder, once.
     later = partnership.programme.starts_on + datetime.timedelta(days=101)
-    assert services.meeting_reminders_send(today=later) == 1
-    assert services.meeting_reminders_send(today=later) == 0
+    assert meeting_reminders_sweep(today=later) == 1
+    assert meeting_reminders_sweep(today=later) == 0
 
 
 def test_pairs_on_schedule_are_not_reminded() -> None:
     partnership = pair(_programme_started(days_ago=55))
-    services.meeting_log(
+    meeting_log(
         actor=partnership.mentor_application.user,
-        partnership=partnership,
+        partnership_id=partnership.pk,
         held_on=timezone.localdate() - datetime.timedelta(days=5),
         mode="in_person",
     )
-    assert services.meeting_reminders_send() == 0
+    assert meeting_reminders_sweep() == 0
     pair(_programme_started(days_ago=10))  # no meeting due yet
-    assert services.meeting_reminders_send() == 0
+    assert meeting_reminders_sweep() == 0
 
 
 def test_withdrawn_pairs_are_not_reminded() -> None:
     partnership = pair(_programme_started(days_ago=55))
-    services.partnership_withdraw(
-        actor=partnership.mentee_application.user, partnership=partnership
-    )
-    assert services.meeting_reminders_send() == 0
+    partnership_withdraw(actor=partnership.mentee_application.user, partnership_id=partnership.pk)
+    assert meeting_reminders_sweep() == 0
 
 
 def test_survey_invitations_once_per_stage() -> None:
     pair(_programme_started(days_ago=80))  # past the midpoint
-    assert services.survey_invitations_send() == 1
-    assert services.survey_invitations_send() == 0
+    assert survey_invitations_sweep() == 1
+    assert survey_invitations_sweep() == 0
     assert OutboundEmail.objects.filter(category="mentoring.survey_invitation").count() == 2
 
 
 def test_end_of_programme_wrap_up_ends_and_invites_once() -> None:
     partnership = pair(_programme_started(days_ago=10))
     programme = partnership.programme
-    with pytest.raises(services.MentoringError, match="not ended"):
-        services.programme_wrap_up(actor=make_user(Role.SCHEME_ADMIN), programme=programme)
+    with pytest.raises(MentoringError, match="not ended"):
+        programme_wrap_up(actor=make_user(Role.SCHEME_ADMIN), programme_id=programme.pk)
     after = programme.ends_on + datetime.timedelta(days=1)
     with time_machine.travel(datetime.datetime.combine(after, datetime.time(10)), tick=False):
         result = tasks.send_meeting_reminders()
@@ -91,7 +93,7 @@ def test_end_of_programme_wrap_up_ends_and_invites_once() -> None:
 
 def test_reminders_are_listed_for_scheme_admins(client: Client) -> None:
     partnership = pair(_programme_started(days_ago=55))
-    services.meeting_reminders_send()
+    meeting_reminders_sweep()
     admin = make_user(Role.SCHEME_ADMIN)
     client.force_login(admin)
     page = client.get(reverse("mentoring:admin_programme", args=[partnership.programme_id]))

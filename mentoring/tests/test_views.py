@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from mentoring import services
+from mentoring.jobs import meeting_reminders_sweep
 from mentoring.models import (
     Concern,
     MatchRun,
@@ -261,7 +261,7 @@ def test_nav_and_dashboard_depend_on_role(client: Client, scheme_admin: User) ->
     client.force_login(scheme_admin)
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("mentoring:admin_programmes") in page
-    services.meeting_reminders_send()  # nothing due; the page still renders
+    meeting_reminders_sweep()  # nothing due; the page still renders
 
 
 def test_programme_list_counts(client: Client, scheme_admin: User) -> None:

@@ -1,4 +1,4 @@
-"""Matching runs: adapt applications to ``mentoring.matching``, propose, override, confirm (C4).
+"""Matching writes: adapt applications to ``mentoring.matching``, propose, override, confirm (C4).
 
 Only non-protected inputs reach the score (see ``mentoring.matching``); the adapter below is the
 single place where application fields become matching profiles.
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mentoring.errors import MentoringError
 from mentoring.matching import MenteeProfile, MentorProfile, assign, explain, score_matrix
 from mentoring.models import (
     ApplicationStatus,
@@ -24,7 +25,7 @@ from mentoring.models import (
     ProposedPair,
     split_list,
 )
-from mentoring.services import MentoringError, _require_admin
+from mentoring.services.common import require_admin
 from mentoring.sharing import (
     MENTEE_FIELD_LABELS,
     MENTOR_FIELD_LABELS,
@@ -81,15 +82,15 @@ def _candidates(
 
 
 def match_run_create(
-    *, actor: User, programme: Programme, only: Collection[int] | None = None
+    *, actor: User, programme_id: int, only: Collection[int] | None = None
 ) -> MatchRun:
     """Propose the optimal assignment for everyone not yet matched, honouring pins and forbids.
 
     ``only`` limits the run to some mentee applications (e.g. a first wave of late sign-ups).
     """
-    _require_admin(actor)
+    require_admin(actor)
     with transaction.atomic():
-        Programme.objects.select_for_update().get(pk=programme.pk)
+        programme = Programme.objects.select_for_update().get(pk=programme_id)
         mentees, mentors = _candidates(programme, only)
         e_by_id = {a.pk: a for a in mentees}
         o_by_id = {a.pk: a for a, _ in mentors}
@@ -163,13 +164,16 @@ def match_run_create(
 def match_constraint_set(
     *,
     actor: User,
-    programme: Programme,
-    mentee_application: MenteeApplication,
-    mentor_application: MentorApplication,
+    programme_id: int,
+    mentee_application_id: int,
+    mentor_application_id: int,
     kind: str,
 ) -> MatchConstraint:
     """Pin or forbid one pair for later runs (replacing any earlier choice for that pair)."""
-    _require_admin(actor)
+    require_admin(actor)
+    programme = Programme.objects.get(pk=programme_id)
+    mentee_application = MenteeApplication.objects.get(pk=mentee_application_id)
+    mentor_application = MentorApplication.objects.get(pk=mentor_application_id)
     if mentee_application.programme_id != programme.pk or (
         mentor_application.programme_id != programme.pk
     ):
@@ -191,9 +195,14 @@ def match_constraint_set(
     return constraint
 
 
-def match_constraint_remove(*, actor: User, constraint: MatchConstraint) -> None:
-    _require_admin(actor)
+def match_constraint_remove(*, actor: User, match_constraint_id: int) -> None:
+    require_admin(actor)
     with transaction.atomic():
+        constraint = (
+            MatchConstraint.objects.select_for_update(of=("self",))
+            .select_related("programme")
+            .get(pk=match_constraint_id)
+        )
         audit_record(
             actor=actor,
             action="mentoring.match_constraint.removed",
@@ -207,12 +216,13 @@ def match_constraint_remove(*, actor: User, constraint: MatchConstraint) -> None
         constraint.delete()
 
 
-def match_run_confirm(*, actor: User, run: MatchRun) -> list[Partnership]:
+def match_run_confirm(*, actor: User, match_run_id: int) -> list[Partnership]:
     """Turn the latest proposal into partnerships and tell both partners, each with their card."""
-    _require_admin(actor)
+    require_admin(actor)
     with transaction.atomic():
-        Programme.objects.select_for_update().get(pk=run.programme_id)
-        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        programme_id = MatchRun.objects.values_list("programme_id", flat=True).get(pk=match_run_id)
+        Programme.objects.select_for_update().get(pk=programme_id)
+        locked = MatchRun.objects.select_for_update().get(pk=match_run_id)
         if locked.status != MatchRun.Status.PROPOSED:
             raise MentoringError("Only the latest proposed run can be confirmed.")
         pairs = list(locked.pairs.all())

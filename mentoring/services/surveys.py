@@ -1,0 +1,65 @@
+"""Survey writes: each partner answers each stage once (002 §1e); partners never see answers."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from mentoring.errors import MentoringError
+from mentoring.models import Partnership, Programme, SurveyResponse
+from mentoring.permissions import side_in
+from mentoring.services.common import today
+from portal.audit import audit_record
+from portal.models import User
+
+
+def survey_stage_open(programme: Programme, stage: str, on: datetime.date) -> bool:
+    """Mid survey from the midpoint to the end; end survey from two weeks before the end."""
+    if stage == SurveyResponse.Stage.MID:
+        return programme.midpoint() <= on <= programme.ends_on
+    if stage == SurveyResponse.Stage.END:
+        return (
+            programme.ends_on - datetime.timedelta(days=14)
+            <= on
+            <= (programme.ends_on + datetime.timedelta(days=60))
+        )
+    return False
+
+
+def survey_submit(
+    *, actor: User, partnership_id: int, stage: str, data: Mapping[str, Any]
+) -> SurveyResponse:
+    partnership = Partnership.objects.select_related(
+        "programme", "mentor_application", "mentee_application"
+    ).get(pk=partnership_id)
+    side = side_in(actor, partnership)
+    if side is None:
+        raise MentoringError("You are not a partner in this partnership.")
+    if partnership.status == Partnership.Status.WITHDRAWN:
+        raise MentoringError("This partnership was withdrawn.")
+    if not survey_stage_open(partnership.programme, stage, today()):
+        raise MentoringError("This survey is not open.")
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                partnership=partnership,
+                respondent=actor,
+                side=side,
+                stage=stage,
+                satisfaction=data["satisfaction"],
+                usefulness=data["usefulness"],
+                would_recommend=data["would_recommend"],
+                comments=data.get("comments", ""),
+            )
+            audit_record(
+                actor=actor,
+                action="mentoring.survey.submitted",
+                target=partnership,
+                new={"stage": stage, "side": side},
+            )
+    except IntegrityError as exc:
+        raise MentoringError("You have already answered this survey.") from exc
+    return response
