@@ -23,7 +23,7 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
             administrators__acknowledged_at__isnull=True,
         )
         .count(),
-        "administered": selectors.accounts_administered_by(user=user).count(),
+        "administered": selectors.open_accounts_administered_by(user=user).count(),
         "open_audits": selectors.open_audits_for(user=user).count(),
         "flagged": selectors.flagged_accounts().count() if is_comms(user) else None,
     }

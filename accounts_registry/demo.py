@@ -17,15 +17,11 @@ from portal.models import OrgUnit, User
 from portal.people import approver_appoint
 from portal.roles import Role
 
-from .account_services import account_close, account_register_existing, handover_record
+from .jobs import annual_audits_sweep, inactivity_sweep
 from .models import AccountRequest, ApprovalDecision, OfficialAccount, normalise_handle
-from .scheduling import annual_audits_run, inactivity_checks_run
-from .services import (
-    administrator_acknowledge,
-    decision_record,
-    request_activate,
-    request_submit,
-)
+from .services.accounts import account_close, account_register_existing
+from .services.admins import account_handover
+from .services.requests import request_acknowledge, request_activate, request_decide, request_submit
 
 PLAN = {
     "purpose": "Share the school's research, events and student achievements.",
@@ -62,7 +58,7 @@ def _request(
     )
     if acknowledge:
         for user in admins:
-            administrator_acknowledge(actor=user, request_id=request.pk)
+            request_acknowledge(actor=user, request_id=request.pk)
     return request
 
 
@@ -70,7 +66,7 @@ def _decide(
     request: AccountRequest, user: User, slot: str, decision: str, reason: str = ""
 ) -> None:
     if not request.decisions.filter(slot=slot).exists():
-        decision_record(
+        request_decide(
             actor=user, request_id=request.pk, slot=slot, decision=decision, reason=reason
         )
 
@@ -153,11 +149,11 @@ def seed(ctx: DemoContext) -> None:
         last_activity_at=_at(6),
     )
     if events.assignments.filter(user=admin2, revoked_at__isnull=True).exists():
-        handover_record(
+        account_handover(
             actor=admin1,
             account_id=events.pk,
-            leaving=admin2,
-            replacement=None,
+            leaving_id=admin2.pk,
+            replacement_id=None,
             passwords_changed_confirmed=True,
             note="Oliver moved to the Economics department; replacement being recruited.",
         )
@@ -176,7 +172,7 @@ def seed(ctx: DemoContext) -> None:
         created_at=_at(700),
         last_activity_at=_at(170),
     )
-    inactivity_checks_run(now=_at(35))
+    inactivity_sweep(now=_at(35))
     _existing(
         ctx,
         "unicomputingresearch",
@@ -190,7 +186,7 @@ def seed(ctx: DemoContext) -> None:
         created_at=_at(400),
         last_activity_at=_at(100),
     )
-    inactivity_checks_run()
+    inactivity_sweep()
 
     # 5. Closed (deactivated), kept in the history.
     old = _existing(
@@ -226,7 +222,7 @@ def seed(ctx: DemoContext) -> None:
         created_at=_same_day_years_ago(timezone.localdate(), 2),
         last_activity_at=_at(3),
     )
-    annual_audits_run()
+    annual_audits_sweep()
 
     # Requests: waiting for acknowledgement, at each slot, rejected, approved to activate.
     _request(

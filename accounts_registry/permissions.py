@@ -8,7 +8,21 @@ from portal.models import OrgUnit
 from portal.permissions import AnyUser, has_object_role, has_role
 from portal.roles import STAFF_ROLES, Role
 
+from .api import is_account_admin, is_comms
 from .models import AccountRequest, ApprovalDecision, OfficialAccount
+
+__all__ = [
+    "APPROVE_PERM",
+    "STAFF_PAGE_ROLES",
+    "can_administer_account",
+    "can_manage_account_admins",
+    "decidable_slots",
+    "eligible_slots",
+    "is_comms",
+    "is_marcomms_director",
+    "is_registry_staff",
+    "is_unit_approver",
+]
 
 APPROVE_PERM = "portal.approve_account_requests"
 ADMINISTER_PERM = "accounts_registry.administer_account"
@@ -17,11 +31,8 @@ STAFF_PAGE_ROLES: tuple[Role, ...] = tuple(sorted(STAFF_ROLES))
 
 
 def is_registry_staff(user: AnyUser) -> bool:
+    """Any staff role: the internal pages (request form, directory, queue)."""
     return has_role(user, *STAFF_PAGE_ROLES)
-
-
-def is_comms(user: AnyUser) -> bool:
-    return has_role(user, Role.COMMS_STAFF)
 
 
 def is_marcomms_director(user: AnyUser) -> bool:
@@ -30,16 +41,18 @@ def is_marcomms_director(user: AnyUser) -> bool:
 
 
 def is_unit_approver(user: AnyUser, unit: OrgUnit) -> bool:
+    """``user`` approves account requests for ``unit`` (a guardian object permission)."""
     return has_object_role(user, APPROVE_PERM, unit)
 
 
-def can_administer(user: AnyUser, account: OfficialAccount) -> bool:
-    return has_object_role(user, ADMINISTER_PERM, account)
+def can_administer_account(user: AnyUser, account: OfficialAccount) -> bool:
+    """``user`` holds an open row of ``account``'s access log: the one source of truth."""
+    return is_account_admin(user, account)
 
 
-def can_manage_admins(user: AnyUser, account: OfficialAccount) -> bool:
+def can_manage_account_admins(user: AnyUser, account: OfficialAccount) -> bool:
     """Current admins and comms staff may record handovers and add administrators."""
-    return account.is_open and (is_comms(user) or can_administer(user, account))
+    return account.is_open and (is_comms(user) or can_administer_account(user, account))
 
 
 def eligible_slots(user: AnyUser, request: AccountRequest) -> list[str]:

@@ -1,31 +1,44 @@
-"""Reads of the registry, always scoped to the user who asks."""
+"""Reads of the registry, always scoped to the user who asks.
+
+Views fetch objects through the ``access_<entity>_or_404`` functions, which fetch and authorise
+in one step and answer "missing" and "forbidden" with the same ``Http404``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Literal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.query import QuerySet as BaseQuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from portal.models import OrgUnit, Reminder, User
-from portal.permissions import AnyUser, objects_with_role
+from portal.models import AuditEvent, OrgUnit, Reminder, User
+from portal.permissions import AnyUser, get_visible_or_404, objects_with_role
 
 from .models import (
     AccountRequest,
+    ActivityRecord,
     AdminAssignment,
     AnnualAudit,
     ApprovalDecision,
+    Handover,
     OfficialAccount,
     RequestedAdministrator,
     normalise_handle,
 )
-from .permissions import APPROVE_PERM, is_comms, is_marcomms_director, is_registry_staff
+from .permissions import (
+    APPROVE_PERM,
+    can_manage_account_admins,
+    is_comms,
+    is_marcomms_director,
+    is_registry_staff,
+)
 
-
-def _as_user(user: AnyUser) -> User:
-    """The signed-in user (callers have checked ``is_authenticated``)."""
-    return cast(User, user)
+RequestAction = Literal["view", "activate"]
+AccountAction = Literal["view", "administer", "manage"]
 
 
 def _approver_units(user: AnyUser) -> QuerySet[OrgUnit]:
@@ -35,13 +48,13 @@ def _approver_units(user: AnyUser) -> QuerySet[OrgUnit]:
 def requests_visible_to(*, user: AnyUser) -> QuerySet[AccountRequest]:
     """Requesters, named admins, approvers of the unit, the director and comms see a request."""
     requests = AccountRequest.objects.select_related("requester", "unit", "account")
-    if not is_registry_staff(user):
+    if not isinstance(user, User) or not is_registry_staff(user):
         return requests.none()
     if is_marcomms_director(user) or is_comms(user):
         return requests
-    named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user=_as_user(user))
+    named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user_id=user.pk)
     return requests.filter(
-        Q(requester=user) | Q(Exists(named)) | Q(unit__in=_approver_units(user).values("pk"))
+        Q(requester_id=user.pk) | Q(Exists(named)) | Q(unit__in=_approver_units(user).values("pk"))
     )
 
 
@@ -49,9 +62,9 @@ def requests_of(*, user: AnyUser) -> QuerySet[AccountRequest]:
     """Requests ``user`` made or is named on as an administrator."""
     if not user.is_authenticated:
         return AccountRequest.objects.none()
-    named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user=_as_user(user))
+    named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user_id=user.pk)
     return (
-        AccountRequest.objects.filter(Q(requester=user) | Q(Exists(named)))
+        AccountRequest.objects.filter(Q(requester_id=user.pk) | Q(Exists(named)))
         .select_related("unit", "requester")
         .prefetch_related("decisions", "administrators__user")
     )
@@ -59,15 +72,13 @@ def requests_of(*, user: AnyUser) -> QuerySet[AccountRequest]:
 
 def requests_awaiting(*, user: AnyUser) -> QuerySet[AccountRequest]:
     """Pending requests, fully acknowledged, with a slot that only ``user`` can fill now."""
-    if not is_registry_staff(user):
+    if not isinstance(user, User) or not is_registry_staff(user):
         return AccountRequest.objects.none()
     unacknowledged = RequestedAdministrator.objects.filter(
         request=OuterRef("pk"), acknowledged_at__isnull=True
     )
-    named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user=_as_user(user))
-    decided_by_user = ApprovalDecision.objects.filter(
-        request=OuterRef("pk"), decided_by=_as_user(user)
-    )
+    named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user_id=user.pk)
+    decided_by_user = ApprovalDecision.objects.filter(request=OuterRef("pk"), decided_by_id=user.pk)
     unit_taken = ApprovalDecision.objects.filter(
         request=OuterRef("pk"), slot=ApprovalDecision.Slot.UNIT
     )
@@ -79,7 +90,7 @@ def requests_awaiting(*, user: AnyUser) -> QuerySet[AccountRequest]:
         slot_open |= ~Q(Exists(marcomms_taken))
     return (
         AccountRequest.objects.filter(status=AccountRequest.Status.PENDING)
-        .exclude(requester=_as_user(user))
+        .exclude(requester_id=user.pk)
         .exclude(Exists(named))
         .exclude(Exists(decided_by_user))
         .exclude(Exists(unacknowledged))
@@ -89,18 +100,51 @@ def requests_awaiting(*, user: AnyUser) -> QuerySet[AccountRequest]:
     )
 
 
-def acknowledgement_for(*, user: AnyUser, request_id: int) -> QuerySet[RequestedAdministrator]:
+def access_request_or_404(
+    user: AnyUser, request_id: int, *, action: RequestAction = "view"
+) -> AccountRequest:
+    """The request if ``user`` may see it (``"activate"``: and made it), else ``Http404``."""
+    requests = requests_visible_to(user=user)
+    if action == "activate":
+        requests = requests.filter(requester_id=user.pk)
+    return get_visible_or_404(requests, pk=request_id)
+
+
+def acknowledgements_visible_to(*, user: AnyUser) -> QuerySet[RequestedAdministrator]:
+    """The places where ``user`` is named as an administrator on a request."""
     if not user.is_authenticated:
         return RequestedAdministrator.objects.none()
-    return RequestedAdministrator.objects.filter(user=user, request_id=request_id).select_related(
+    return RequestedAdministrator.objects.filter(user_id=user.pk).select_related(
         "request", "request__unit", "request__requester"
     )
 
 
-def request_detail_data(request: AccountRequest) -> dict[str, object]:
-    administrators = list(request.administrators.select_related("user"))
-    decisions = list(request.decisions.select_related("decided_by"))
-    return {"administrators": administrators, "decisions": decisions}
+def access_acknowledgement_or_404(user: AnyUser, request_id: int) -> RequestedAdministrator:
+    """``user``'s own naming on the request, else ``Http404`` (others cannot acknowledge)."""
+    return get_visible_or_404(acknowledgements_visible_to(user=user), request_id=request_id)
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """What the request page shows besides the request: its named admins and its decisions."""
+
+    administrators: list[RequestedAdministrator]
+    decisions: list[ApprovalDecision]
+
+    @property
+    def admin_ids(self) -> list[int]:
+        return [named.user_id for named in self.administrators]
+
+    @property
+    def all_acknowledged(self) -> bool:
+        return all(named.acknowledged_at for named in self.administrators)
+
+
+def request_detail_data(request: AccountRequest) -> RequestDetail:
+    return RequestDetail(
+        administrators=list(request.administrators.select_related("user")),
+        decisions=list(request.decisions.select_related("decided_by")),
+    )
 
 
 def _current_assignments() -> Prefetch:
@@ -148,6 +192,61 @@ def accounts_directory(
     return accounts.order_by("platform", "handle")
 
 
+def access_account_or_404(
+    user: AnyUser, account_id: int, *, action: AccountAction = "view"
+) -> OfficialAccount:
+    """The account for ``action``, else ``Http404``: ``"view"`` for staff, ``"administer"`` for
+    its current administrators (open accounts), ``"manage"`` for its admins and comms."""
+    if action == "administer":
+        return get_visible_or_404(open_accounts_administered_by(user=user), pk=account_id)
+    account = get_visible_or_404(accounts_visible_to(user=user), pk=account_id)
+    if action == "manage" and not can_manage_account_admins(user, account):
+        raise Http404("No such object.")
+    return account
+
+
+def access_audit_or_404(user: AnyUser, account_id: int, year: int) -> AnnualAudit:
+    """The account's audit of ``year`` for one of its current administrators, else ``Http404``."""
+    account = access_account_or_404(user, account_id, action="administer")
+    audit = get_visible_or_404(AnnualAudit.objects.filter(account=account), year=year)
+    audit.account = account
+    return audit
+
+
+@dataclass(frozen=True)
+class AccountDetail:
+    """The account page: access log, handovers, activity, audits, history and its origin."""
+
+    assignments: list[AdminAssignment]
+    handovers: BaseQuerySet[Handover]
+    activity: BaseQuerySet[ActivityRecord]
+    audits: BaseQuerySet[AnnualAudit]
+    history: BaseQuerySet[AuditEvent]
+    origin: AccountRequest | None
+
+    @property
+    def current(self) -> list[AdminAssignment]:
+        return [a for a in self.assignments if a.is_current]
+
+
+def account_detail_data(account: OfficialAccount) -> AccountDetail:
+    return AccountDetail(
+        assignments=list(account.assignments.select_related("user", "granted_by", "revoked_by")),
+        handovers=account.handovers.select_related("leaving", "replacement", "by"),
+        activity=account.activity_records.select_related("recorded_by")[:10],
+        audits=account.audits.select_related("completed_by"),
+        history=AuditEvent.objects.for_object(account).select_related("actor")[:30],
+        origin=AccountRequest.objects.filter(account=account).first(),
+    )
+
+
+def current_admin_users(account: OfficialAccount) -> QuerySet[User]:
+    """The account's current administrators, by name (the handover form's choices)."""
+    return User.objects.filter(
+        pk__in=account.assignments.filter(revoked_at__isnull=True).values("user_id")
+    ).order_by("last_name", "first_name")
+
+
 def account_lookup(*, platform: str, handle: str) -> OfficialAccount | None:
     """The public check: an open account with this platform and handle, or None."""
     value = normalise_handle(handle)
@@ -162,20 +261,12 @@ def account_lookup(*, platform: str, handle: str) -> OfficialAccount | None:
     )
 
 
-def current_admins(account: OfficialAccount) -> list[User]:
-    return [
-        a.user
-        for a in AdminAssignment.objects.filter(account=account, revoked_at__isnull=True)
-        .select_related("user")
-        .order_by("granted_at")
-    ]
-
-
-def accounts_administered_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:
+def open_accounts_administered_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:
+    """Open accounts ``user`` currently administers (the access log's open rows)."""
     if not user.is_authenticated:
         return OfficialAccount.objects.none()
     return OfficialAccount.objects.filter(
-        assignments__user=user,
+        assignments__user_id=user.pk,
         assignments__revoked_at__isnull=True,
         status__in=OfficialAccount.OPEN_STATUSES,
     ).select_related("unit")
@@ -183,7 +274,7 @@ def accounts_administered_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:
 
 def open_audits_for(*, user: AnyUser) -> QuerySet[AnnualAudit]:
     return AnnualAudit.objects.filter(
-        account__in=accounts_administered_by(user=user).values("pk"), completed_at__isnull=True
+        account__in=open_accounts_administered_by(user=user).values("pk"), completed_at__isnull=True
     ).select_related("account")
 
 

@@ -1,19 +1,22 @@
-"""Periodic tasks of the registry: thin wrappers over the scheduling services."""
+"""Periodic tasks of the registry: thin wrappers over the sweeps of ``jobs``.
+
+The task names are the ones ``CELERY_BEAT_SCHEDULE`` uses; they stay as they are.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .scheduling import annual_audits_run, inactivity_checks_run
+from .jobs import annual_audits_sweep, inactivity_sweep
 
 
 @shared_task(name="accounts_registry.tasks.run_inactivity_checks")
 def run_inactivity_checks() -> dict[str, int]:
-    result = inactivity_checks_run()
+    result = inactivity_sweep()
     return {"reminded": result.reminded, "flagged": result.flagged}
 
 
 @shared_task(name="accounts_registry.tasks.run_annual_audits")
 def run_annual_audits() -> dict[str, int]:
-    result = annual_audits_run()
+    result = annual_audits_sweep()
     return {"opened": result.opened, "reminded": result.reminded, "escalated": result.escalated}

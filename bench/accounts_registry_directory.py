@@ -46,7 +46,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from accounts_registry.models import AdminAssignment, OfficialAccount
-    from accounts_registry.views import DIRECTORY_PAGE_SIZE
+    from accounts_registry.views.staff import DIRECTORY_PAGE_SIZE
     from portal.models import OrgUnit, User
     from portal.roles import Role
     from portal.tests.factories import make_user

@@ -8,10 +8,10 @@ from typing import Any
 
 from accounts_registry.models import AccountRequest, ApprovalDecision, OfficialAccount
 from accounts_registry.permissions import APPROVE_PERM
-from accounts_registry.services import (
-    administrator_acknowledge,
-    decision_record,
+from accounts_registry.services.requests import (
+    request_acknowledge,
     request_activate,
+    request_decide,
     request_submit,
 )
 from portal.models import OrgUnit, User
@@ -90,20 +90,20 @@ def submitted(cast: Cast, **overrides: Any) -> AccountRequest:
 def acknowledged(cast: Cast, **overrides: Any) -> AccountRequest:
     request = submitted(cast, **overrides)
     for named in request.administrators.select_related("user"):
-        administrator_acknowledge(actor=named.user, request_id=request.pk)
+        request_acknowledge(actor=named.user, request_id=request.pk)
     request.refresh_from_db()
     return request
 
 
 def approved(cast: Cast, **overrides: Any) -> AccountRequest:
     request = acknowledged(cast, **overrides)
-    decision_record(
+    request_decide(
         actor=cast.approver,
         request_id=request.pk,
         slot=ApprovalDecision.Slot.UNIT,
         decision="approve",
     )
-    decision_record(
+    request_decide(
         actor=cast.director,
         request_id=request.pk,
         slot=ApprovalDecision.Slot.MARCOMMS,

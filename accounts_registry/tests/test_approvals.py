@@ -4,13 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from accounts_registry.errors import RegistryError
 from accounts_registry.models import AccountRequest, ApprovalDecision, OfficialAccount
-from accounts_registry.permissions import can_administer
-from accounts_registry.services import (
-    RegistryError,
-    administrator_acknowledge,
-    decision_record,
+from accounts_registry.permissions import can_administer_account
+from accounts_registry.services.requests import (
+    request_acknowledge,
     request_activate,
+    request_decide,
 )
 from accounts_registry.tests.factories import acknowledged, approved, make_approver, submitted
 from portal.models import AuditEvent, OutboundEmail
@@ -22,7 +22,7 @@ UNIT, MARCOMMS = ApprovalDecision.Slot.UNIT, ApprovalDecision.Slot.MARCOMMS
 
 
 def decide(user, request, slot, decision="approve", reason=""):
-    return decision_record(
+    return request_decide(
         actor=user, request_id=request.pk, slot=slot, decision=decision, reason=reason
     )
 
@@ -45,10 +45,10 @@ def test_submission_asks_each_admin_to_acknowledge(cast):
 
 def test_decision_refused_until_every_admin_acknowledges(cast):
     request = submitted(cast)
-    administrator_acknowledge(actor=cast.admin1, request_id=request.pk)
+    request_acknowledge(actor=cast.admin1, request_id=request.pk)
     with pytest.raises(RegistryError, match="acknowledge"):
         decide(cast.approver, request, UNIT)
-    administrator_acknowledge(actor=cast.admin2, request_id=request.pk)
+    request_acknowledge(actor=cast.admin2, request_id=request.pk)
     decide(cast.approver, request, UNIT)
 
 
@@ -62,14 +62,14 @@ def test_last_acknowledgement_tells_the_approvers(cast):
     assert sent == {cast.approver.email, cast.director.email}
     assert cast.other_approver.email not in sent
     # acknowledging twice is a no-op
-    administrator_acknowledge(actor=cast.admin1, request_id=request.pk)
+    request_acknowledge(actor=cast.admin1, request_id=request.pk)
     assert actions(request).count("accounts_registry.request.acknowledged") == 2
 
 
 def test_stranger_cannot_acknowledge(cast):
     request = submitted(cast)
     with pytest.raises(RegistryError):
-        administrator_acknowledge(actor=cast.approver, request_id=request.pk)
+        request_acknowledge(actor=cast.approver, request_id=request.pk)
 
 
 @pytest.mark.parametrize("order", [(UNIT, MARCOMMS), (MARCOMMS, UNIT)])
@@ -200,8 +200,10 @@ def test_activation_creates_an_active_account_with_its_admins(cast):
     assert account.status == OfficialAccount.Status.ACTIVE
     assert account.handle == request.proposed_handle
     assert account.is_compliant
-    assert can_administer(cast.admin1, account) and can_administer(cast.admin2, account)
-    assert not can_administer(cast.requester, account)
+    assert can_administer_account(cast.admin1, account) and can_administer_account(
+        cast.admin2, account
+    )
+    assert not can_administer_account(cast.requester, account)
     assert account.assignments.filter(revoked_at__isnull=True).count() == 2
     request.refresh_from_db()
     assert request.status == AccountRequest.Status.ACTIVE and request.account == account

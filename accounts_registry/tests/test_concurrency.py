@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from accounts_registry.errors import RegistryError
 from accounts_registry.models import AccountRequest, ApprovalDecision
-from accounts_registry.services import RegistryError, decision_record
+from accounts_registry.services.requests import request_decide
 from accounts_registry.tests.factories import acknowledged, make_cast
 from portal.models import AuditEvent
 from portal.permissions import grant_object_role
@@ -24,7 +25,7 @@ def race(calls):
     def worker(index, user, request_id, slot, decision):
         try:
             barrier.wait(timeout=10)
-            decision_record(
+            request_decide(
                 actor=user, request_id=request_id, slot=slot, decision=decision, reason="r"
             )
             outcomes[index] = "ok"

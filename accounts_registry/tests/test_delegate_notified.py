@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts_registry.services import administrator_acknowledge
+from accounts_registry.services.requests import request_acknowledge
 from accounts_registry.tests.factories import make_cast, submitted
 from portal.models import OutboundEmail
 from portal.people import delegation_create
@@ -47,7 +47,7 @@ def test_todays_delegate_receives_the_decision_needed_email() -> None:
     )
     request = submitted(cast)
     for admin in (cast.admin1, cast.admin2):
-        administrator_acknowledge(actor=admin, request_id=request.pk)
+        request_acknowledge(actor=admin, request_id=request.pk)
     recipients = _decision_needed_recipients()
     assert {cast.director.email, delegate.email} <= recipients
     assert later.email not in recipients

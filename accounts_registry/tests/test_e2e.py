@@ -9,7 +9,7 @@ import pytest
 from allauth.mfa import app_settings as mfa_settings
 
 from accounts_registry.models import AccountRequest
-from accounts_registry.services import administrator_acknowledge
+from accounts_registry.services.requests import request_acknowledge
 from accounts_registry.tests.factories import make_cast
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -74,7 +74,7 @@ def test_request_to_public_lookup(page, browser, live_server, sign_in, axe_check
     admin.get_by_label("I have read the social media policy").check()
     admin.get_by_role("button", name="Acknowledge").click()
     admin.wait_for_url(re.compile(r"/social/requests/\d+/$"))
-    administrator_acknowledge(actor=cast.admin2, request_id=request.pk)
+    request_acknowledge(actor=cast.admin2, request_id=request.pk)
 
     # Two different people approve the two slots.
     for person in (cast.approver, cast.director):

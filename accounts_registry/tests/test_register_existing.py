@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts_registry.account_services import AccountError, account_register_existing
+from accounts_registry.errors import AccountError
 from accounts_registry.models import OfficialAccount
-from accounts_registry.permissions import can_administer
+from accounts_registry.permissions import can_administer_account
+from accounts_registry.services.accounts import account_register_existing
 from accounts_registry.tests.factories import active_account
 from portal.models import AuditEvent
 from portal.roles import Role
@@ -43,7 +44,9 @@ def test_comms_register_an_existing_account(client, cast):
     assert (account.followers, account.unit) == (310, cast.unit)
     assert account.contact_email == "socsci-alumni@example.ac.uk"
     assert account.is_compliant and not account.centrally_managed
-    assert can_administer(cast.admin1, account) and can_administer(cast.admin2, account)
+    assert can_administer_account(cast.admin1, account) and can_administer_account(
+        cast.admin2, account
+    )
     assert account.assignments.filter(revoked_at__isnull=True).count() == 2
     actions = set(AuditEvent.objects.for_object(account).values_list("action", flat=True))
     assert {"accounts_registry.account.registered", "accounts_registry.admin.granted"} <= actions

@@ -10,7 +10,7 @@ from accounts_registry.rules import (
     check_display_name,
     check_handle,
 )
-from accounts_registry.services import request_submit
+from accounts_registry.services.requests import request_submit
 from accounts_registry.tests.factories import request_data, submitted
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -124,7 +124,7 @@ def test_handle_already_requested_or_registered_is_refused(cast):
 
 
 def test_alumnus_cannot_submit(cast):
-    from accounts_registry.services import RegistryError
+    from accounts_registry.errors import RegistryError
 
     with pytest.raises(RegistryError):
         submitted(cast, actor=make_user(Role.ALUMNUS))

@@ -9,9 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts_registry import tasks
-from accounts_registry.account_services import AccountError, account_keep, activity_record
+from accounts_registry.errors import AccountError
 from accounts_registry.models import AnnualAudit, OfficialAccount
-from accounts_registry.scheduling import audit_submit
+from accounts_registry.services.accounts import account_activity_record, account_keep
+from accounts_registry.services.audits import audit_submit
 from accounts_registry.tests.factories import active_account
 from portal.models import OutboundEmail, Reminder
 from portal.roles import Role
@@ -64,7 +65,7 @@ def test_grace_period_is_configurable_and_activity_resets_the_clock(cast):
         account = active_account(cast)
     with time_machine.travel(START + timedelta(days=91), tick=False):
         tasks.run_inactivity_checks()
-        activity_record(actor=cast.admin1, account_id=account.pk, kind="check_in")
+        account_activity_record(actor=cast.admin1, account_id=account.pk, kind="check_in")
     with time_machine.travel(START + timedelta(days=91 + 11), tick=False):
         run_twice(tasks.run_inactivity_checks)
         account.refresh_from_db()

@@ -221,18 +221,18 @@ def test_dashboard_panel_and_nav(client, cast):
 
 
 def test_comms_page_lists_flagged_noncompliant_and_reminders(client, cast):
-    from accounts_registry.account_services import handover_record
-    from accounts_registry.scheduling import inactivity_checks_run
+    from accounts_registry.jobs import inactivity_sweep
+    from accounts_registry.services.admins import account_handover
 
     account = active_account(cast)
-    handover_record(
+    account_handover(
         actor=cast.comms,
         account_id=account.pk,
-        leaving=cast.admin2,
-        replacement=None,
+        leaving_id=cast.admin2.pk,
+        replacement_id=None,
         passwords_changed_confirmed=True,
     )
     client.force_login(cast.comms)
     page = client.get(reverse("accounts_registry:comms")).content.decode()
     assert account.name in page and "accounts_registry.noncompliant" in page
-    assert inactivity_checks_run().reminded == 0
+    assert inactivity_sweep().reminded == 0

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from accounts_registry.errors import RegistryError
 from accounts_registry.models import AccountRequest, ApprovalDecision
-from accounts_registry.services import (
-    RegistryError,
-    administrator_acknowledge,
-    decision_record,
+from accounts_registry.services.requests import (
+    request_acknowledge,
+    request_decide,
     request_withdraw,
 )
 from accounts_registry.tests.factories import acknowledged, approved, submitted
@@ -42,7 +42,7 @@ def test_audit_event_records_the_change_and_reason(cast):
 
 def test_admins_and_approvers_who_decided_are_told(cast):
     request = acknowledged(cast)
-    decision_record(
+    request_decide(
         actor=cast.director,
         request_id=request.pk,
         slot=ApprovalDecision.Slot.MARCOMMS,
@@ -96,12 +96,12 @@ def test_withdrawing_twice_is_refused(cast):
 
 def test_a_later_decision_or_acknowledgement_is_refused(cast):
     request = submitted(cast)
-    administrator_acknowledge(actor=cast.admin1, request_id=request.pk)
+    request_acknowledge(actor=cast.admin1, request_id=request.pk)
     request_withdraw(actor=cast.requester, request_id=request.pk)
     with pytest.raises(RegistryError, match="already been withdrawn"):
-        administrator_acknowledge(actor=cast.admin2, request_id=request.pk)
+        request_acknowledge(actor=cast.admin2, request_id=request.pk)
     with pytest.raises(RegistryError, match="already been withdrawn"):
-        decision_record(
+        request_decide(
             actor=cast.approver,
             request_id=request.pk,
             slot=ApprovalDecision.Slot.UNIT,

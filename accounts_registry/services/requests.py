@@ -14,32 +14,29 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.audit import audit_record
-from portal.models import OrgUnit, User
-from portal.permissions import has_role
-from portal.roles import Role
-
-from .account_services import admin_grant, compliance_refresh
-from .models import (
+from accounts_registry.errors import RegistryError
+from accounts_registry.models import (
     AccountRequest,
     ApprovalDecision,
     OfficialAccount,
     RequestedAdministrator,
     normalise_handle,
 )
-from .notifications import director_recipients, notify, unit_approver_recipients
-from .permissions import eligible_slots
-from .rules import (
+from accounts_registry.permissions import eligible_slots
+from accounts_registry.rules import (
     check_administrators,
     check_contact_email,
     check_display_name,
     check_handle,
     check_handle_free,
 )
+from portal.audit import audit_record
+from portal.models import OrgUnit, User
+from portal.permissions import has_role
+from portal.roles import Role
 
-
-class RegistryError(Exception):
-    """A refused transition; the message is safe to show to the user."""
+from .admins import admin_grant, compliance_refresh
+from .notifications import director_recipients, notify, unit_approver_recipients
 
 
 def request_validate(
@@ -129,7 +126,7 @@ def request_submit(
     return request
 
 
-def _lock(request_id: int) -> AccountRequest:
+def _request_lock(request_id: int) -> AccountRequest:
     try:
         return AccountRequest.objects.select_for_update().select_related("unit").get(pk=request_id)
     except AccountRequest.DoesNotExist as exc:
@@ -145,9 +142,9 @@ def _require_pending(request: AccountRequest) -> None:
 
 
 @transaction.atomic
-def administrator_acknowledge(*, actor: User, request_id: int) -> RequestedAdministrator:
+def request_acknowledge(*, actor: User, request_id: int) -> RequestedAdministrator:
     """A named administrator accepts the policy; when the last one does, approvers are told."""
-    request = _lock(request_id)
+    request = _request_lock(request_id)
     named = RequestedAdministrator.objects.filter(request=request, user=actor).first()
     if named is None:
         raise RegistryError("You are not named as an administrator on this request.")
@@ -172,7 +169,7 @@ def administrator_acknowledge(*, actor: User, request_id: int) -> RequestedAdmin
 
 
 @transaction.atomic
-def decision_record(
+def request_decide(
     *, actor: User, request_id: int, slot: str, decision: str, reason: str = ""
 ) -> ApprovalDecision:
     """One approver approves or rejects in one slot; a rejection or the second approval ends it.
@@ -181,7 +178,7 @@ def decision_record(
     actor does not hold the slot's office, is the requester or a named administrator, already
     decided the other slot; or the slot is taken. A rejection needs a reason.
     """
-    request = _lock(request_id)
+    request = _request_lock(request_id)
     _require_pending(request)
     if slot not in ApprovalDecision.Slot.values:
         raise RegistryError("Unknown approval slot.")
@@ -263,7 +260,7 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Accou
     The named administrators and any approver who already decided are told; the handle is free
     again for another request. Decisions and acknowledgements are refused from then on.
     """
-    request = _lock(request_id)
+    request = _request_lock(request_id)
     if actor.pk != request.requester_id:
         raise RegistryError("Only the requester can withdraw this request.")
     _require_pending(request)
@@ -302,7 +299,7 @@ def request_activate(
 ) -> OfficialAccount:
     """The requester records the live handle and URL; the account becomes active with its
     administrators, who receive the object permission and an open access-log entry."""
-    request = _lock(request_id)
+    request = _request_lock(request_id)
     if actor.pk != request.requester_id:
         raise RegistryError("Only the requester can record the live account.")
     if request.status != AccountRequest.Status.APPROVED:

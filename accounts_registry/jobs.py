@@ -1,0 +1,274 @@
+"""Scheduled sweeps of the registry: inactivity (B6) and the annual audit (B7).
+
+Each sweep claims its due rows in one set-based query (``select_for_update(skip_locked=True)``,
+then one ``UPDATE`` where the claim is a column), inside one transaction, and only then sends
+and audits. A second run finds nothing to claim; reminder claims make a resend impossible even
+when a row is claimed again. A concurrent run skips the rows the first one holds.
+
+Settings (all optional):
+- ``ACCOUNT_INACTIVITY_DAYS`` (90): "three months" of 001 §5.4, counted as 90 days so that the
+  threshold does not drift with month lengths.
+- ``ACCOUNT_INACTIVITY_GRACE_DAYS`` (30): after the reminder, how long until comms are asked to
+  deactivate the account.
+- ``ACCOUNT_AUDIT_DUE_DAYS`` (30): how long the admins have to answer an audit.
+- ``ACCOUNT_AUDIT_REMINDER_DAYS`` (7): the reminder goes this many days before the due date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.reminders import reminder_claim
+
+from .models import AdminAssignment, AnnualAudit, OfficialAccount
+from .services.accounts import account_flag
+from .services.audits import audit_url
+from .services.notifications import comms_recipients, notify
+
+
+def inactivity_days() -> int:
+    return int(getattr(settings, "ACCOUNT_INACTIVITY_DAYS", 90))
+
+
+def grace_days() -> int:
+    return int(getattr(settings, "ACCOUNT_INACTIVITY_GRACE_DAYS", 30))
+
+
+def audit_due_days() -> int:
+    return int(getattr(settings, "ACCOUNT_AUDIT_DUE_DAYS", 30))
+
+
+def audit_reminder_days() -> int:
+    return int(getattr(settings, "ACCOUNT_AUDIT_REMINDER_DAYS", 7))
+
+
+@dataclass
+class SweepResult:
+    reminded: int = 0
+    flagged: int = 0
+    opened: int = 0
+    escalated: int = 0
+
+
+def _admin_emails(account_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Current administrators' addresses of each account, in one query."""
+    emails: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        AdminAssignment.objects.filter(account_id__in=list(account_ids), revoked_at__isnull=True)
+        .order_by("user__email")
+        .values_list("account_id", "user__email")
+    )
+    for account_id, email in rows:
+        emails[account_id].append(email)
+    return emails
+
+
+# --- Inactivity -------------------------------------------------------------------------------
+
+
+def inactivity_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Remind the admins of accounts silent for the threshold; flag them after the grace."""
+    now = now or timezone.now()
+    return SweepResult(reminded=_inactivity_remind_due(now), flagged=_inactivity_flag_due(now))
+
+
+@transaction.atomic
+def _inactivity_remind_due(now: datetime) -> int:
+    threshold = now - timedelta(days=inactivity_days())
+    silent = list(
+        OfficialAccount.objects.select_for_update(skip_locked=True)
+        .annotate(activity_basis=Coalesce("last_activity_at", "created_at"))
+        .filter(
+            status=OfficialAccount.Status.ACTIVE,
+            inactivity_reminded_at__isnull=True,
+            activity_basis__lte=threshold,
+        )
+        .order_by("pk")
+    )
+    if not silent:
+        return 0
+    OfficialAccount.objects.filter(pk__in=[account.pk for account in silent]).update(
+        inactivity_reminded_at=now
+    )
+    admins = _admin_emails(account.pk for account in silent)
+    deadline = timezone.localdate(now) + timedelta(days=grace_days())
+    reminded = 0
+    for account in silent:
+        basis: datetime = account.activity_basis
+        # The period is the last activity: one reminder per silence, however often the job runs.
+        period = timezone.localdate(basis).isoformat()
+        if not reminder_claim(kind="accounts_registry.inactivity", target=account, period=period):
+            continue
+        notify(
+            to=admins[account.pk],
+            subject=f"No activity recorded on {account} for three months",
+            template="inactivity_reminder",
+            context={
+                "account": account,
+                "since": basis,
+                "deadline": deadline,
+                "url": reverse("accounts_registry:account_detail", args=[account.pk]),
+            },
+            category="account.inactivity_reminder",
+        )
+        audit_record(
+            actor=None,
+            action="accounts_registry.account.inactivity_reminded",
+            target=account,
+            new={"last_activity": basis, "flag_after": deadline},
+        )
+        reminded += 1
+    return reminded
+
+
+@transaction.atomic
+def _inactivity_flag_due(now: datetime) -> int:
+    overdue = OfficialAccount.objects.select_for_update(skip_locked=True).filter(
+        status=OfficialAccount.Status.ACTIVE,
+        inactivity_reminded_at__lte=now - timedelta(days=grace_days()),
+    )
+    flagged = 0
+    for account in overdue.order_by("pk"):
+        assert account.inactivity_reminded_at is not None  # the filter above
+        reminded = timezone.localdate(account.inactivity_reminded_at)
+        flagged += account_flag(
+            account,
+            actor=None,
+            reason=f"No activity recorded after the reminder of {reminded:%d %B %Y} "
+            f"and a grace period of {grace_days()} days.",
+        )
+    return flagged
+
+
+# --- Annual audit -----------------------------------------------------------------------------
+
+
+def _anniversary_reached(today: date) -> Q:
+    """Created in an earlier year, and this year's anniversary of creation has come."""
+    return Q(created_at__year__lt=today.year) & (
+        Q(created_at__month__lt=today.month)
+        | Q(created_at__month=today.month, created_at__day__lte=today.day)
+    )
+
+
+def annual_audits_sweep(*, today: date | None = None) -> SweepResult:
+    """Open this year's audits on each account's anniversary; remind; escalate overdue ones."""
+    today = today or timezone.localdate()
+    return SweepResult(
+        opened=_audits_open_due(today),
+        reminded=_audits_remind_due(today),
+        escalated=_audits_escalate_due(today),
+    )
+
+
+@transaction.atomic
+def _audits_open_due(today: date) -> int:
+    due = list(
+        OfficialAccount.objects.select_for_update(skip_locked=True)
+        .filter(status=OfficialAccount.Status.ACTIVE, centrally_managed=False)
+        .filter(_anniversary_reached(today))
+        .exclude(audits__year=today.year)
+        .order_by("pk")
+    )
+    if not due:
+        return 0
+    due_on = today + timedelta(days=audit_due_days())
+    # Unique (account, year) backs the claim: a run that raced past the lock rolls back whole.
+    opened = AnnualAudit.objects.bulk_create(
+        AnnualAudit(account=account, year=today.year, due_on=due_on) for account in due
+    )
+    admins = _admin_emails(account.pk for account in due)
+    for audit in opened:
+        audit_record(
+            actor=None,
+            action="accounts_registry.audit.opened",
+            target=audit.account,
+            new={"year": audit.year, "due_on": audit.due_on},
+        )
+        if reminder_claim(
+            kind="accounts_registry.audit.opened", target=audit, period=str(audit.year)
+        ):
+            notify(
+                to=admins[audit.account_id],
+                subject=f"Annual audit of {audit.account} is open",
+                template="audit_opened",
+                context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
+                category="audit.opened",
+            )
+    return len(opened)
+
+
+@transaction.atomic
+def _audits_remind_due(today: date) -> int:
+    window = list(
+        AnnualAudit.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("account")
+        .filter(
+            completed_at__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=audit_reminder_days()),
+        )
+        .order_by("pk")
+    )
+    admins = _admin_emails(audit.account_id for audit in window)
+    reminded = 0
+    for audit in window:
+        # The reminder row is the claim: one reminder per audit, however often the job runs.
+        if not reminder_claim(
+            kind="accounts_registry.audit.reminder", target=audit, period=str(audit.year)
+        ):
+            continue
+        notify(
+            to=admins[audit.account_id],
+            subject=f"Reminder: the annual audit of {audit.account} is due on {audit.due_on:%d %B}",
+            template="audit_reminder",
+            context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
+            category="audit.reminder",
+        )
+        reminded += 1
+    return reminded
+
+
+@transaction.atomic
+def _audits_escalate_due(today: date) -> int:
+    overdue = list(
+        AnnualAudit.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("account")
+        .filter(completed_at__isnull=True, escalated_at__isnull=True, due_on__lt=today)
+        .order_by("pk")
+    )
+    if not overdue:
+        return 0
+    now = timezone.now()
+    AnnualAudit.objects.filter(pk__in=[audit.pk for audit in overdue]).update(escalated_at=now)
+    recipients = comms_recipients()
+    for audit in overdue:
+        audit.escalated_at = now
+        audit_record(
+            actor=None,
+            action="accounts_registry.audit.escalated",
+            target=audit.account,
+            new={"year": audit.year, "due_on": audit.due_on},
+        )
+        if reminder_claim(
+            kind="accounts_registry.audit.overdue", target=audit, period=str(audit.year)
+        ):
+            notify(
+                to=recipients,
+                subject=f"Overdue annual audit: {audit.account}",
+                template="audit_overdue",
+                context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
+                category="audit.overdue",
+            )
+    return len(overdue)

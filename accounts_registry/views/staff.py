@@ -1,0 +1,209 @@
+"""Role pages of the registry: staff (requests, queue, directory) and comms (oversight, closure).
+
+Without the role the answer is 403; an account comms act on is fetched through the selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts_registry import selectors
+from accounts_registry.forms import (
+    AccountRequestForm,
+    CloseForm,
+    DirectoryFilterForm,
+    KeepForm,
+    RegisterExistingForm,
+)
+from accounts_registry.permissions import STAFF_PAGE_ROLES, is_comms
+from accounts_registry.services.accounts import (
+    account_close,
+    account_keep,
+    account_register_existing,
+)
+from accounts_registry.services.requests import request_submit
+from portal.permissions import role_required
+from portal.roles import Role
+from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
+
+staff_required = role_required(*STAFF_PAGE_ROLES)
+comms_required = role_required(Role.COMMS_STAFF)
+DIRECTORY_PAGE_SIZE = 50
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+@staff_required
+def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AccountRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ok, made = call_service(
+                request,
+                lambda: request_submit(
+                    actor=current_user(request),
+                    unit=data["unit"],
+                    platform=data["platform"],
+                    proposed_name=data["proposed_name"],
+                    proposed_handle=data["proposed_handle"],
+                    purpose=data["purpose"],
+                    audience=data["audience"],
+                    objectives=data["objectives"],
+                    evaluation_plan=data["evaluation_plan"],
+                    signoff_process=data["signoff_process"],
+                    contact_email=data["contact_email"],
+                    administrators=list(data["administrators"]),
+                ),
+                form=form,
+                success="Request submitted. Each administrator has been asked to acknowledge "
+                "the policy.",
+            )
+        except ValidationError as exc:  # the rules' reasons, each beside its field
+            form.add_error(None, exc)
+        else:
+            if ok and made is not None:
+                return redirect("accounts_registry:request_detail", made.pk)
+    return render(request, "accounts_registry/request_form.html", {"form": form})
+
+
+@staff_required
+def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
+    requests = selectors.requests_of(user=current_user(request))
+    return render(request, "accounts_registry/my_requests.html", {"requests": requests})
+
+
+@staff_required
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    waiting = selectors.requests_awaiting(user=current_user(request))
+    return render(request, "accounts_registry/queue.html", {"requests": waiting})
+
+
+# --- Directory --------------------------------------------------------------------------------
+
+
+@staff_required
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = DirectoryFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "unit": data["unit"].slug if data["unit"] else "",
+            "platform": data["platform"],
+            "status": data["status"],
+            "compliance": data["compliance"],
+            "query": data["q"],
+        }
+    accounts = selectors.accounts_directory(user=user, **filters)
+    page = Paginator(accounts, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts_registry/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_register": is_comms(user),
+        },
+    )
+
+
+# --- Comms ------------------------------------------------------------------------------------
+
+
+@comms_required
+def comms_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts_registry/comms.html",
+        {
+            "flagged": selectors.flagged_accounts(),
+            "noncompliant": selectors.noncompliant_accounts(),
+            "overdue": selectors.overdue_audits(),
+            "reminders": selectors.recent_reminders(),
+        },
+    )
+
+
+@comms_required
+def register_existing(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Comms register an account that predates the portal (no approval flow)."""
+    form = RegisterExistingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ok, account = call_service(
+                request,
+                lambda: account_register_existing(
+                    actor=current_user(request),
+                    unit=data["unit"],
+                    platform=data["platform"],
+                    handle=data["handle"],
+                    name=data["name"],
+                    url=data["url"],
+                    followers=data["followers"],
+                    administrators=list(data["administrators"]),
+                    contact_email=data["contact_email"],
+                    centrally_managed=data["centrally_managed"],
+                ),
+                form=form,
+            )
+        except ValidationError as exc:  # the rules' reasons, each beside its field
+            form.add_error(None, exc)
+        else:
+            if ok and account is not None:
+                messages.success(request, f"{account} is now in the registry.")
+                return redirect("accounts_registry:account_detail", account.pk)
+    return render(request, "accounts_registry/register_existing.html", {"form": form})
+
+
+@comms_required
+def close_account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = selectors.access_account_or_404(current_user(request), pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _ = call_service(
+            request,
+            lambda: account_close(
+                actor=current_user(request),
+                account_id=account.pk,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            ),
+            form=form,
+            success=f"{account} is closed; its history is kept.",
+        )
+        if ok:
+            return redirect("accounts_registry:account_detail", account.pk)
+    return render(request, "accounts_registry/close.html", {"form": form, "account": account})
+
+
+@comms_required
+def keep_account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = selectors.access_account_or_404(current_user(request), pk)
+    form = KeepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _ = call_service(
+            request,
+            lambda: account_keep(
+                actor=current_user(request),
+                account_id=account.pk,
+                reason=form.cleaned_data["reason"],
+            ),
+            form=form,
+            success=f"{account} stays open.",
+        )
+        if ok:
+            return redirect("accounts_registry:account_detail", account.pk)
+    return render(request, "accounts_registry/keep.html", {"form": form, "account": account})
