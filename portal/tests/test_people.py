@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts_registry.models import AccountRequest, ApprovalDecision
 from accounts_registry.errors import RegistryError
+from accounts_registry.models import AccountRequest, ApprovalDecision
 from accounts_registry.services.requests import request_decide
 from accounts_registry.tests.factories import acknowledged, make_cast
 from portal import people
