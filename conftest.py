@@ -40,14 +40,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _cache_namespace() -> Iterator[None]:
+def _cache_namespace() -> None:
     """A fresh cache namespace per test (rate-limit counters never leak between tests)."""
     import uuid
 
     from portal.tests import cache_keys
 
     cache_keys.NAMESPACE[0] = uuid.uuid4().hex
-    return
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def _ip_lock_key(request: HttpRequest) -> str:
     return f"{_IP_FAILED}:{client_address(request)}"
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     """Sign-in limits: allauth counts failures per account; this adds the address rule.
 
     The address rule counts the distinct accounts that failed to sign in from one client address

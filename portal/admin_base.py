@@ -32,7 +32,7 @@ def admin_actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
     """An inline that lists related rows of a workflow model and never adds, edits or deletes."""
 
     extra = 0
@@ -95,7 +95,7 @@ class ServiceErrorsMixin:
         return succeeded
 
 
-class WorkflowAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+class WorkflowAdmin(ServiceErrorsMixin, admin.ModelAdmin[Any]):
     """A model whose rows change only through services: lists, filters, search, read-only detail.
 
     A subclass that offers an edit overrides the matching ``has_*_permission`` *and* sends the
@@ -119,7 +119,7 @@ def field_values(obj: models.Model) -> dict[str, Any]:
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
 
-class AuditedReferenceAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+class AuditedReferenceAdmin(ServiceErrorsMixin, admin.ModelAdmin[Any]):
     """Reference data edited in the admin; every create, change and delete is audited.
 
     Actions are ``portal.admin.<model>.created|changed|deleted`` with the old and new values of

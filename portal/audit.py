@@ -17,7 +17,8 @@ from portal.models import AuditEvent, User
 def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any]:
     if not values:
         return {}
-    return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+    plain: dict[str, Any] = json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+    return plain
 
 
 def audit_record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,7 +31,7 @@ class SignupForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         email = (self.data.get("email") or "").strip().lower()
         domain = settings.INSTITUTION_EMAIL_DOMAIN
@@ -107,7 +109,7 @@ class DelegationForm(forms.Form):
     starts_on = forms.DateField(label="From", widget=_date_input())
     ends_on = forms.DateField(label="To (inclusive)", widget=_date_input())
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:

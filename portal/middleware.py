@@ -118,7 +118,7 @@ def second_factor_done(request: HttpRequest) -> bool:
 
     return any(
         record.get("method") == "mfa"
-        for record in get_authentication_records(request, request.user)  # type: ignore[arg-type]
+        for record in get_authentication_records(request, request.user)
     )
 
 
@@ -142,7 +142,7 @@ class StaffTwoFactorMiddleware:
             and not request.path.startswith(_MFA_EXEMPT)
             and is_staff_member(user)
         ):
-            if not has_totp(user):  # type: ignore[arg-type]
+            if not has_totp(user):
                 messages.warning(
                     request,
                     "Staff accounts must set up two-factor authentication before using the portal.",

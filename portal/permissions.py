@@ -173,4 +173,5 @@ class RoleRequiredMixin:
             return redirect_to_login(request.get_full_path())
         if not has_role(request.user, *self.required_roles):
             raise PermissionDenied("You do not hold the role this page needs.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response

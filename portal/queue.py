@@ -11,7 +11,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish_now(task: Task, *args: Any) -> bool:
+def publish_now(task: Task[Any, Any], *args: Any) -> bool:
     """Send ``task`` to the broker; on a broker failure log it and return False.
 
     Retrying is left to the periodic sweeps that find pending work in the database, so a dead
@@ -27,6 +27,6 @@ def publish_now(task: Task, *args: Any) -> bool:
     return True
 
 
-def enqueue_on_commit(task: Task, *args: Any) -> None:
+def enqueue_on_commit(task: Task[Any, Any], *args: Any) -> None:
     """Queue ``task`` once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: publish_now(task, *args))

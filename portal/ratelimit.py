@@ -38,9 +38,9 @@ def client_address(request: HttpRequest) -> str:
     from allauth.core.internal.httpkit import get_client_ip
 
     try:
-        return get_client_ip(request) or "unknown"
+        return str(get_client_ip(request) or "unknown")
     except ImproperlyConfigured:  # a forged X-Forwarded-For shorter than the proxy count
-        return request.META.get("REMOTE_ADDR", "unknown")
+        return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def hit(*, action: str, key: str, limit: str) -> tuple[bool, int]:

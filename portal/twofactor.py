@@ -14,9 +14,11 @@ _CACHE = "_portal_has_totp"
 
 
 def has_totp(user: User) -> bool:
-    cached = getattr(user, _CACHE, None)
+    cached: bool | None = getattr(user, _CACHE, None)
     if cached is None:
-        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        cached = bool(
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        )
         setattr(user, _CACHE, cached)
     return cached
 
@@ -32,4 +34,4 @@ def totp_enrol(user: User, secret: str) -> None:
 def totp_current_code(secret: str) -> str:
     """The code an authenticator app would show now for ``secret`` (for tests and the demo)."""
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
+    return str(format_hotp_value(hotp_value(secret, counter)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from allauth.account.models import EmailAddress
@@ -17,7 +17,7 @@ TEST_PASSWORD = "correct-horse-battery-staple"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-class OrgUnitFactory(factory.django.DjangoModelFactory):
+class OrgUnitFactory(factory.django.DjangoModelFactory[OrgUnit]):
     class Meta:
         model = OrgUnit
         django_get_or_create = ("slug",)
@@ -27,7 +27,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
     kind = OrgUnit.Kind.SCHOOL
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A verified user. ``roles=[Role.X, ...]``; staff roles get a TOTP authenticator.
 
     Pass ``totp=False`` to make a staff user who has not enrolled two-factor yet.
@@ -42,23 +42,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     password = factory.django.Password(TEST_PASSWORD)
 
+    # factory_boy passes the built model instance as the first argument of these hooks.
     @factory.post_generation
     def verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        user = cast(User, self)
         if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
     @factory.post_generation
     def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         for role in extracted or ():
-            grant_role(self, role)
+            grant_role(cast(User, self), role)
 
     @factory.post_generation
     def totp(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         from portal.permissions import is_staff_member
 
-        wants = extracted if extracted is not None else is_staff_member(self)
+        user = cast(User, self)
+        wants = extracted if extracted is not None else is_staff_member(user)
         if create and wants:
-            totp_enrol(self, TEST_TOTP_SECRET)
+            totp_enrol(user, TEST_TOTP_SECRET)
 
 
 def make_user(*roles: Role, **kwargs: Any) -> User:
@@ -66,7 +69,12 @@ def make_user(*roles: Role, **kwargs: Any) -> User:
     role_list = list(roles)
     if any(role in STAFF_ROLES for role in roles) and Role.STAFF not in role_list:
         role_list.append(Role.STAFF)
-    return UserFactory(roles=role_list, **kwargs)
+    return cast(User, UserFactory(roles=role_list, **kwargs))
+
+
+def make_unit(**kwargs: Any) -> OrgUnit:
+    """An organisational unit (a school unless ``kind=`` says otherwise)."""
+    return cast(OrgUnit, OrgUnitFactory(**kwargs))
 
 
 def record_second_factor(client: Any, user: User) -> None:

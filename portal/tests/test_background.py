@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
 from portal.celery import app as celery_app
@@ -30,8 +31,9 @@ def celery_config(**overrides: Any) -> Iterator[None]:
     saved = {key: celery_app.conf[key] for key in overrides}
 
     def reset_pools() -> None:
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        # Celery keeps its connection pools in private attributes; reset them between modes.
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
     celery_app.conf.update(overrides)
     reset_pools()
@@ -64,6 +66,7 @@ def test_outbox_row_is_written_with_the_change_and_delivered_after_commit(
     message = mail.outbox[0]
     assert message.subject == "Your request was sent"
     assert "It went out today." in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.alternatives and "text/html" in message.alternatives[0][1]
 
 

@@ -28,7 +28,7 @@ TOLD = "The team has been told"
 
 
 @pytest.fixture
-def broken_site(settings) -> Client:  # type: ignore[no-untyped-def]
+def broken_site(settings) -> Client:
     settings.ROOT_URLCONF = __name__
     return Client(raise_request_exception=False)
 
@@ -36,7 +36,7 @@ def broken_site(settings) -> Client:  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_without_admins_the_500_page_does_not_claim_anyone_was_told(
     broken_site: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.ADMINS = []
     response = broken_site.get("/broken/")
     assert response.status_code == 500
@@ -49,7 +49,7 @@ def test_without_admins_the_500_page_does_not_claim_anyone_was_told(
 @pytest.mark.django_db
 def test_with_admins_the_error_is_mailed_and_the_page_says_so(
     broken_site: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.ADMINS = [("Ops", "ops@example.ac.uk")]
     response = broken_site.get("/broken/")
     assert response.status_code == 500
@@ -59,7 +59,7 @@ def test_with_admins_the_error_is_mailed_and_the_page_says_so(
     assert "/broken/" in message.subject and "the view broke" in message.body
 
 
-def test_admins_are_not_claimed_when_no_handler_would_mail_them(settings) -> None:  # type: ignore[no-untyped-def]
+def test_admins_are_not_claimed_when_no_handler_would_mail_them(settings) -> None:
     """ADMINS with DEBUG on mails no one (Django's handler is off in debug), nor does a
     logging setup without a mail handler."""
     settings.ADMINS = [("Ops", "ops@example.ac.uk")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -21,7 +22,7 @@ from portal.people import PeopleError
 from portal.people_selectors import describe_role_event, role_history_of, users_acting_as
 from portal.permissions import has_object_role, has_role, is_staff_member, roles_of
 from portal.roles import STAFF_ROLES, Role
-from portal.tests.factories import OrgUnitFactory, make_user
+from portal.tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,10 @@ APPROVE = "portal.approve_account_requests"
 LONDON = timezone.get_default_timezone()
 
 
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=LONDON)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, second, tzinfo=LONDON)
 
 
 def fresh(user: User) -> User:
@@ -108,7 +111,7 @@ def test_only_portal_administrators_and_superusers_change_roles(actor_roles) -> 
     with pytest.raises(PeopleError):
         people.role_revoke(actor=actor, user_id=person.pk, role=Role.STAFF)
     with pytest.raises(PeopleError):
-        people.approver_appoint(actor=actor, user_id=person.pk, unit_id=OrgUnitFactory().pk)
+        people.approver_appoint(actor=actor, user_id=person.pk, unit_id=make_unit().pk)
     assert roles_of(fresh(person)) == {Role.STAFF}
     assert not role_events(person)[1:]  # only the factory's own grant
 
@@ -168,7 +171,7 @@ def test_factory_and_script_grants_are_audited_as_the_system() -> None:
 
 
 def test_appoint_and_end_an_approver(admin: User) -> None:
-    person, unit = make_user(Role.STAFF), OrgUnitFactory(name="School of Law")
+    person, unit = make_user(Role.STAFF), make_unit(name="School of Law")
     assert people.approver_appoint(actor=admin, user_id=person.pk, unit_id=unit.pk) is True
     assert has_object_role(fresh(person), APPROVE, unit)
     event = role_events(person)[-1]
@@ -191,7 +194,7 @@ def test_appoint_and_end_an_approver(admin: User) -> None:
 def test_approvers_must_be_university_staff(admin: User) -> None:
     with pytest.raises(PeopleError, match="University staff"):
         people.approver_appoint(
-            actor=admin, user_id=make_user(Role.ALUMNUS).pk, unit_id=OrgUnitFactory().pk
+            actor=admin, user_id=make_user(Role.ALUMNUS).pk, unit_id=make_unit().pk
         )
     with pytest.raises(PeopleError, match="No such unit"):
         people.approver_appoint(actor=admin, user_id=make_user(Role.STAFF).pk, unit_id=999_999)
@@ -259,7 +262,7 @@ def test_roles_of_stays_one_query_with_delegations(admin: User, director: User) 
 def test_delegation_ended_early_and_no_ops(admin: User, director: User) -> None:
     delegate = make_user(Role.STAFF)
     today = timezone.localdate()
-    values = {
+    values: dict[str, Any] = {
         "actor": admin,
         "director_id": director.pk,
         "delegate_id": delegate.pk,
@@ -414,7 +417,7 @@ def test_person_page_shows_history_as_sentences(client, admin: User) -> None:
 
 
 def test_list_page_queries_do_not_grow_with_people(client, admin: User) -> None:
-    unit = OrgUnitFactory()
+    unit = make_unit()
     director = make_user(Role.MARCOMMS_DIRECTOR)
 
     def add(n: int) -> None:
@@ -443,7 +446,7 @@ def test_list_page_queries_do_not_grow_with_people(client, admin: User) -> None:
 
 
 def test_post_forms_change_roles(client, admin: User) -> None:
-    person, unit = make_user(Role.STAFF), OrgUnitFactory()
+    person, unit = make_user(Role.STAFF), make_unit()
     director = make_user(Role.MARCOMMS_DIRECTOR)
     client.force_login(admin)
     base = f"/people/{person.pk}"
@@ -584,7 +587,7 @@ def test_nav_and_dashboard_panel_for_managers_only(client, admin: User) -> None:
 def test_admin_grants_a_role_in_the_browser_on_a_phone(browser, live_server, sign_in, axe_check):
     admin = make_user(Role.PORTAL_ADMINISTRATOR, first_name="Yusuf", last_name="Rahman")
     person = make_user(Role.STAFF, first_name="Helen", last_name="Morgan")
-    people.approver_appoint(actor=admin, user_id=person.pk, unit_id=OrgUnitFactory().pk)
+    people.approver_appoint(actor=admin, user_id=person.pk, unit_id=make_unit().pk)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     context.set_default_timeout(15_000)
     page = context.new_page()

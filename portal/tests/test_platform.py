@@ -21,7 +21,7 @@ from portal.permissions import (
 )
 from portal.reminders import reminder_claim
 from portal.roles import Role
-from portal.tests.factories import TEST_TOTP_SECRET, OrgUnitFactory, make_user
+from portal.tests.factories import TEST_TOTP_SECRET, make_unit, make_user
 from portal.twofactor import totp_enrol
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ APPROVE = "portal.approve_account_requests"
 
 def test_object_role_is_per_object_and_strangers_get_404() -> None:
     approver, stranger = make_user(Role.STAFF), make_user(Role.STAFF)
-    mine, other = OrgUnitFactory(), OrgUnitFactory()
+    mine, other = make_unit(), make_unit()
     grant_object_role(approver, APPROVE, mine)
 
     assert has_object_role(approver, APPROVE, mine)
@@ -52,7 +52,7 @@ def test_object_role_is_per_object_and_strangers_get_404() -> None:
 
 def test_object_role_lookup_is_one_query(django_assert_num_queries) -> None:
     user = make_user(Role.STAFF)
-    for unit in OrgUnitFactory.create_batch(5):
+    for unit in [make_unit() for _ in range(5)]:
         grant_object_role(user, APPROVE, unit)
     with django_assert_num_queries(1):
         assert len(list(objects_with_role(user, APPROVE, OrgUnit.objects.all()))) == 5
@@ -65,7 +65,7 @@ def test_inactive_users_hold_no_roles() -> None:
 
 
 def test_audit_event_records_actor_target_and_values() -> None:
-    actor, unit = make_user(Role.STAFF), OrgUnitFactory()
+    actor, unit = make_user(Role.STAFF), make_unit()
     event = audit_record(
         actor=actor, action="portal.unit.renamed", target=unit, old={"name": "A"}, new={"name": "B"}
     )
@@ -75,7 +75,7 @@ def test_audit_event_records_actor_target_and_values() -> None:
 
 
 def test_audit_events_cannot_be_altered_through_the_orm() -> None:
-    event = audit_record(actor=None, action="portal.test.done", target=OrgUnitFactory())
+    event = audit_record(actor=None, action="portal.test.done", target=make_unit())
     event.action = "portal.test.forged"
     with pytest.raises(PermissionDenied):
         event.save()
@@ -89,7 +89,7 @@ def test_audit_events_cannot_be_altered_through_the_orm() -> None:
 
 
 def test_audit_events_cannot_be_altered_in_sql() -> None:
-    event = audit_record(actor=None, action="portal.test.done", target=OrgUnitFactory())
+    event = audit_record(actor=None, action="portal.test.done", target=make_unit())
     table = AuditEvent._meta.db_table
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET action = 'forged' WHERE id = %s", [event.pk])
@@ -104,7 +104,7 @@ def test_audit_events_are_read_only_in_the_admin(client) -> None:
     totp_enrol(superuser, TEST_TOTP_SECRET)
     admin_client = client
     admin_client.force_login(superuser)
-    event = audit_record(actor=None, action="portal.test.done", target=OrgUnitFactory())
+    event = audit_record(actor=None, action="portal.test.done", target=make_unit())
     change = reverse("admin:portal_auditevent_change", args=[event.pk])
     assert admin_client.post(change, {"action": "forged"}).status_code == 403
     delete = reverse("admin:portal_auditevent_delete", args=[event.pk])
@@ -113,7 +113,7 @@ def test_audit_events_are_read_only_in_the_admin(client) -> None:
 
 
 def test_reminder_is_claimed_once_per_kind_object_and_period() -> None:
-    unit = OrgUnitFactory()
+    unit = make_unit()
     assert reminder_claim(kind="test.due", target=unit, period="2026-11")
     assert not reminder_claim(kind="test.due", target=unit, period="2026-11")
     assert reminder_claim(kind="test.due", target=unit, period="2026-12")

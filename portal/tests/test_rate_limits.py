@@ -258,7 +258,8 @@ def _post_login(base: str, email: str, password: str) -> str:
     body = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token.group(1), "login": email, "password": password}
     ).encode()
-    return opener.open(f"{base}/accounts/login/", data=body, timeout=10).read().decode()
+    response = opener.open(f"{base}/accounts/login/", data=body, timeout=10)
+    return str(response.read().decode())
 
 
 def test_the_failed_password_limit_holds_across_two_server_processes(two_servers) -> None:

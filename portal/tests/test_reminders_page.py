@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portal.models import OrgUnit, Reminder
 from portal.roles import Role
-from portal.tests.factories import OrgUnitFactory, make_user
+from portal.tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 URL = reverse("portal:reminders")
@@ -16,7 +16,7 @@ URL = reverse("portal:reminders")
 
 def _reminders(kind: str, count: int) -> None:
     unit_type = ContentType.objects.get_for_model(OrgUnit)
-    units = OrgUnitFactory.create_batch(count)
+    units = [make_unit() for _ in range(count)]
     Reminder.objects.bulk_create(
         Reminder(kind=kind, target_type=unit_type, target_id=str(u.pk), period="2026")
         for u in units

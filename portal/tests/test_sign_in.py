@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _delivered_links(outbox_index: int = -1) -> list[str]:
-    return re.findall(r"https?://\S+", mail.outbox[outbox_index].body)
+    return re.findall(r"https?://\S+", str(mail.outbox[outbox_index].body))
 
 
 def test_alumnus_signs_up_verifies_email_and_gets_the_alumnus_role(
