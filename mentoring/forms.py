@@ -17,6 +17,7 @@ from mentoring.models import (
     Programme,
     SurveyResponse,
 )
+from mentoring.selectors import submitted_applicants_of
 from mentoring.services.applications import MENTEE_FIELDS, MENTOR_FIELDS
 from mentoring.services.programmes import PROGRAMME_FIELDS
 from portal.input_guard import single_line_fields
@@ -219,7 +220,6 @@ class ConstraintForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        mentees = cast(ApplicantChoiceField, self.fields["mentee_application"])
-        mentees.queryset = programme.mentee_applications.filter(status="submitted").order_by("name")
-        mentors = cast(ApplicantChoiceField, self.fields["mentor_application"])
-        mentors.queryset = programme.mentor_applications.filter(status="submitted").order_by("name")
+        mentees, mentors = submitted_applicants_of(programme=programme)
+        cast(ApplicantChoiceField, self.fields["mentee_application"]).queryset = mentees
+        cast(ApplicantChoiceField, self.fields["mentor_application"]).queryset = mentors

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from mentoring.models import Partnership, Programme, SurveyResponse
+from mentoring.selectors import survey_stage_open
 from mentoring.services.common import months_later
 from mentoring.services.common import today as local_today
 from mentoring.services.programmes import programme_wrap_up
-from mentoring.services.surveys import survey_stage_open
 from mentoring.sharing import mentee_card_for_mentor, mentor_card_for_mentee
 from portal.mail import email_queue
 from portal.reminders import reminder_claim

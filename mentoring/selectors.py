@@ -1,23 +1,35 @@
-"""Reads scoped to the user: a stranger's object is simply not in the queryset (404)."""
+"""Reads scoped to the user: a stranger's object is simply not in the queryset (404).
+
+Views fetch every object through an ``access_<entity>_or_404(user, id)`` here, which answers
+"missing" and "forbidden" with the same 404.
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Func, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Func, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from mentoring.models import (
+    ApplicationStatus,
     Concern,
+    MatchConstraint,
+    MatchRun,
     MenteeApplication,
     MentorApplication,
     Partnership,
     Programme,
+    ProposedPair,
+    SurveyResponse,
 )
 from mentoring.permissions import can_manage_mentoring
-from portal.models import Reminder
-from portal.permissions import AnyUser
+from portal.models import Reminder, User
+from portal.permissions import AnyUser, get_visible_or_404
+
+# --- Programmes -------------------------------------------------------------------------------
 
 
 def programmes_visible_to(*, user: AnyUser) -> QuerySet[Programme]:
@@ -28,6 +40,10 @@ def programmes_visible_to(*, user: AnyUser) -> QuerySet[Programme]:
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(status=Programme.Status.PUBLISHED)
+
+
+def access_programme_or_404(user: AnyUser, programme_id: int) -> Programme:
+    return get_visible_or_404(programmes_visible_to(user=user), pk=programme_id)
 
 
 def _count(model: type[Model]) -> Func:
@@ -52,6 +68,19 @@ def programmes_open_for_applications(*, today: datetime.date) -> QuerySet[Progra
     ).select_related("host_unit")
 
 
+def latest_programme_of(user: User) -> Programme | None:
+    """The programme a concern not tied to a partnership is routed to: the latest applied to."""
+    applications: list[MentorApplication | MenteeApplication] = [
+        *user.mentor_applications.select_related("programme").order_by("-submitted_at")[:1],
+        *user.mentee_applications.select_related("programme").order_by("-submitted_at")[:1],
+    ]
+    latest = max(applications, key=lambda a: a.submitted_at, default=None)
+    return latest.programme if latest else None
+
+
+# --- Applications -----------------------------------------------------------------------------
+
+
 def mentor_applications_visible_to(*, user: AnyUser) -> QuerySet[MentorApplication]:
     qs = MentorApplication.objects.select_related("programme", "user")
     if can_manage_mentoring(user):
@@ -70,12 +99,43 @@ def mentee_applications_visible_to(*, user: AnyUser) -> QuerySet[MenteeApplicati
     return qs.filter(user=user)
 
 
+def access_mentor_application_or_404(
+    user: AnyUser, mentor_application_id: int
+) -> MentorApplication:
+    return get_visible_or_404(mentor_applications_visible_to(user=user), pk=mentor_application_id)
+
+
+def access_mentee_application_or_404(
+    user: AnyUser, mentee_application_id: int
+) -> MenteeApplication:
+    return get_visible_or_404(mentee_applications_visible_to(user=user), pk=mentee_application_id)
+
+
+def mentors_for_admin(*, programme: Programme) -> QuerySet[MentorApplication]:
+    """A programme's mentors with how many active partnerships each has (``matched``)."""
+    return programme.mentor_applications.annotate(
+        matched=Count("partnerships", filter=Q(partnerships__status=Partnership.Status.ACTIVE))
+    ).order_by("name")
+
+
+def mentees_for_admin(*, programme: Programme) -> QuerySet[MenteeApplication]:
+    return programme.mentee_applications.order_by("name")
+
+
+# --- Partnerships -----------------------------------------------------------------------------
+
+
 def partnerships_of(*, user: AnyUser) -> QuerySet[Partnership]:
     """The partnerships ``user`` is a partner in. Scheme admins use the management pages."""
     qs = Partnership.objects.select_related("programme", "mentor_application", "mentee_application")
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(Q(mentor_application__user=user) | Q(mentee_application__user=user))
+
+
+def access_partnership_or_404(user: AnyUser, partnership_id: int) -> Partnership:
+    """A partnership ``user`` is a partner in; anyone else (scheme admins included) gets 404."""
+    return get_visible_or_404(partnerships_of(user=user), pk=partnership_id)
 
 
 def partnerships_for_admin(*, programme: Programme) -> QuerySet[Partnership]:
@@ -86,11 +146,8 @@ def partnerships_for_admin(*, programme: Programme) -> QuerySet[Partnership]:
     )
 
 
-def concerns_visible_to(*, user: AnyUser) -> QuerySet[Concern]:
-    """Concerns are for scheme admins only (002 §6); everyone else sees none, not even their own."""
-    if not can_manage_mentoring(user):
-        return Concern.objects.none()
-    return Concern.objects.select_related("programme", "partnership", "reporter")
+def survey_stages_answered(*, user: User, partnership: Partnership) -> set[str]:
+    return set(partnership.survey_responses.filter(respondent=user).values_list("stage", flat=True))
 
 
 def meeting_reminders_by_partnership(partnerships: list[Partnership]) -> dict[int, list[Reminder]]:
@@ -106,3 +163,121 @@ def meeting_reminders_by_partnership(partnerships: list[Partnership]) -> dict[in
     for reminder in rows:
         found.setdefault(int(reminder.target_id), []).append(reminder)
     return found
+
+
+# --- Matching ---------------------------------------------------------------------------------
+
+
+def match_runs_visible_to(*, user: AnyUser) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(programme__in=programmes_visible_to(user=user)).select_related(
+        "programme"
+    )
+
+
+def access_match_run_or_404(user: AnyUser, match_run_id: int) -> MatchRun:
+    return get_visible_or_404(match_runs_visible_to(user=user), pk=match_run_id)
+
+
+def match_constraints_visible_to(*, user: AnyUser) -> QuerySet[MatchConstraint]:
+    return MatchConstraint.objects.filter(
+        programme__in=programmes_visible_to(user=user)
+    ).select_related("programme")
+
+
+def access_match_constraint_or_404(user: AnyUser, match_constraint_id: int) -> MatchConstraint:
+    return get_visible_or_404(match_constraints_visible_to(user=user), pk=match_constraint_id)
+
+
+def proposed_pairs_of(*, run: MatchRun) -> QuerySet[ProposedPair]:
+    return run.pairs.select_related("mentee_application", "mentor_application")
+
+
+def unmatched_mentees_of(*, run: MatchRun) -> QuerySet[MenteeApplication]:
+    return MenteeApplication.objects.filter(pk__in=run.unmatched).order_by("name")
+
+
+def match_constraints_of(*, programme: Programme) -> QuerySet[MatchConstraint]:
+    return programme.match_constraints.select_related("mentee_application", "mentor_application")
+
+
+def submitted_applicants_of(
+    *, programme: Programme
+) -> tuple[QuerySet[MenteeApplication], QuerySet[MentorApplication]]:
+    """The applications an override may name: submitted ones of the programme, by name."""
+    submitted = ApplicationStatus.SUBMITTED
+    return (
+        programme.mentee_applications.filter(status=submitted).order_by("name"),
+        programme.mentor_applications.filter(status=submitted).order_by("name"),
+    )
+
+
+# --- Concerns and surveys ---------------------------------------------------------------------
+
+
+def concerns_visible_to(*, user: AnyUser) -> QuerySet[Concern]:
+    """Concerns are for scheme admins only (002 §6); everyone else sees none, not even their own."""
+    if not can_manage_mentoring(user):
+        return Concern.objects.none()
+    return Concern.objects.select_related("programme", "partnership", "reporter")
+
+
+def access_concern_or_404(user: AnyUser, concern_id: int) -> Concern:
+    return get_visible_or_404(concerns_visible_to(user=user), pk=concern_id)
+
+
+def survey_stage_open(programme: Programme, stage: str, on: datetime.date) -> bool:
+    """Mid survey from the midpoint to the end; end survey from two weeks before the end."""
+    if stage == SurveyResponse.Stage.MID:
+        return programme.midpoint() <= on <= programme.ends_on
+    if stage == SurveyResponse.Stage.END:
+        return (
+            programme.ends_on - datetime.timedelta(days=14)
+            <= on
+            <= (programme.ends_on + datetime.timedelta(days=60))
+        )
+    return False
+
+
+def surveys_open_to(
+    *, user: User, partnership: Partnership, today: datetime.date
+) -> list[SurveyResponse.Stage]:
+    """The survey stages ``user`` may still answer for ``partnership`` (none once withdrawn)."""
+    if partnership.status == Partnership.Status.WITHDRAWN:
+        return []
+    answered = survey_stages_answered(user=user, partnership=partnership)
+    return [
+        stage
+        for stage in SurveyResponse.Stage
+        if stage.value not in answered and survey_stage_open(partnership.programme, stage, today)
+    ]
+
+
+def survey_summary(*, programme: Programme) -> list[dict[str, Any]]:
+    """Averages per stage and side, with the share that would recommend the programme."""
+    responses = SurveyResponse.objects.filter(partnership__programme=programme)
+    summary = responses.values("stage", "side").annotate(
+        n=Count("id"),
+        satisfaction=Avg("satisfaction"),
+        usefulness=Avg("usefulness"),
+        recommend=Count("id", filter=Q(would_recommend=True)),
+    )
+    rows: list[dict[str, Any]] = []
+    for row in summary.order_by("stage", "side"):
+        row["stage_label"] = SurveyResponse.Stage(row["stage"]).label
+        row["side_label"] = SurveyResponse.Side(row["side"]).label
+        row["recommend_share"] = round(100 * row["recommend"] / row["n"]) if row["n"] else 0
+        rows.append(row)
+    return rows
+
+
+def survey_comments(*, programme: Programme) -> list[tuple[str, str, str]]:
+    """Comments with their stage and side but never their author, shuffled within each group."""
+    comments = (
+        SurveyResponse.objects.filter(partnership__programme=programme)
+        .exclude(comments="")
+        .order_by("stage", "side", "?")
+        .values_list("stage", "side", "comments")
+    )
+    return [
+        (SurveyResponse.Stage(s).label, SurveyResponse.Side(d).label, c) for s, d, c in comments
+    ]

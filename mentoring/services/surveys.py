@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from mentoring.errors import MentoringError
-from mentoring.models import Partnership, Programme, SurveyResponse
+from mentoring.models import Partnership, SurveyResponse
 from mentoring.permissions import side_in
+from mentoring.selectors import survey_stage_open
 from mentoring.services.common import today
 from portal.audit import audit_record
 from portal.models import User
-
-
-def survey_stage_open(programme: Programme, stage: str, on: datetime.date) -> bool:
-    """Mid survey from the midpoint to the end; end survey from two weeks before the end."""
-    if stage == SurveyResponse.Stage.MID:
-        return programme.midpoint() <= on <= programme.ends_on
-    if stage == SurveyResponse.Stage.END:
-        return (
-            programme.ends_on - datetime.timedelta(days=14)
-            <= on
-            <= (programme.ends_on + datetime.timedelta(days=60))
-        )
-    return False
 
 
 def survey_submit(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,30 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentoring import selectors
-from mentoring.errors import MentoringError
 from mentoring.forms import ConcernFollowUpForm, ConstraintForm, ProgrammeForm
-from mentoring.models import (
-    Concern,
-    MatchConstraint,
-    MatchRun,
-    MenteeApplication,
-    Programme,
-    SurveyResponse,
-)
+from mentoring.models import Concern
 from mentoring.permissions import can_manage_mentoring
 from mentoring.services import concerns as concern_services
 from mentoring.services import matching as matching_services
 from mentoring.services import programmes as programme_services
 from portal.audit import audit_personal_data_view
-from portal.models import User
-from portal.permissions import get_visible_or_404, role_required
+from portal.permissions import role_required
 from portal.roles import Role
-
-
-def _me(request: HttpRequest) -> User:
-    """The signed-in user: every view here sits behind a sign-in or role check."""
-    return cast(User, request.user)
-
+from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
 
 admin_only = role_required(Role.SCHEME_ADMIN)
 
@@ -56,14 +41,11 @@ def concerns_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
-def _programme(request: HttpRequest, pk: int) -> Programme:
-    return get_visible_or_404(selectors.programmes_visible_to(user=request.user), pk=pk)
-
-
 @admin_only
-def programmes(request: HttpRequest) -> HttpResponse:
-    rows = selectors.programmes_with_counts(selectors.programmes_visible_to(user=request.user))
-    new_concerns = selectors.concerns_visible_to(user=request.user).filter(status="new").count()
+def programmes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = current_user(request)
+    rows = selectors.programmes_with_counts(selectors.programmes_visible_to(user=user))
+    new_concerns = selectors.concerns_visible_to(user=user).filter(status="new").count()
     return render(
         request,
         "mentoring/manage/programmes.html",
@@ -72,12 +54,18 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = current_user(request)
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = programme_services.programme_create(actor=_me(request), data=form.cleaned_data)
-        messages.success(request, "Programme created.")
-        return redirect("mentoring:admin_programme", pk=programme.pk)
+        done, programme = call_service(
+            request,
+            lambda: programme_services.programme_create(actor=user, data=form.cleaned_data),
+            form=form,
+            success="Programme created.",
+        )
+        if done and programme is not None:
+            return redirect("mentoring:admin_programme", pk=programme.pk)
     return render(
         request,
         "mentoring/form_page.html",
@@ -91,16 +79,21 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
+def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    programme = selectors.access_programme_or_404(user, pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        programme_services.programme_update(
-            actor=_me(request), programme_id=programme.pk, data=data
+        done, _saved = call_service(
+            request,
+            lambda: programme_services.programme_update(
+                actor=user, programme_id=programme.pk, data=form.cleaned_data
+            ),
+            form=form,
+            success="Programme saved.",
         )
-        messages.success(request, "Programme saved.")
-        return redirect("mentoring:admin_programme", pk=programme.pk)
+        if done:
+            return redirect("mentoring:admin_programme", pk=programme.pk)
     return render(
         request,
         "mentoring/form_page.html",
@@ -114,8 +107,8 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_only
-def programme_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
+def programme_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.access_programme_or_404(current_user(request), pk)
     partnerships = list(selectors.partnerships_for_admin(programme=programme))
     reminders = selectors.meeting_reminders_by_partnership(partnerships)
     today = timezone.localdate()
@@ -129,10 +122,8 @@ def programme_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "mentoring/manage/programme.html",
         {
             "programme": programme,
-            "mentors": programme.mentor_applications.annotate(
-                matched=Count("partnerships", filter=Q(partnerships__status="active"))
-            ).order_by("name"),
-            "mentees": programme.mentee_applications.order_by("name"),
+            "mentors": selectors.mentors_for_admin(programme=programme),
+            "mentees": selectors.mentees_for_admin(programme=programme),
             "partnerships": rows,
             "expected_meetings": expected,
             "runs": programme.match_runs.select_related("created_by")[:10],
@@ -143,43 +134,32 @@ def programme_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_only
-def match_run_create(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    try:
-        run = matching_services.match_run_create(actor=_me(request), programme_id=programme.pk)
-    except MentoringError as exc:
-        messages.error(request, str(exc))
+def match_run_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    programme = selectors.access_programme_or_404(user, pk)
+    done, run = call_service(
+        request,
+        lambda: matching_services.match_run_create(actor=user, programme_id=programme.pk),
+        success="Matching proposal ready for review.",
+    )
+    if not done or run is None:
         return redirect("mentoring:admin_programme", pk=programme.pk)
-    messages.success(request, "Matching proposal ready for review.")
     return redirect("mentoring:match_run", pk=run.pk)
 
 
-def _run(request: HttpRequest, pk: int) -> MatchRun:
-    return get_visible_or_404(
-        MatchRun.objects.filter(
-            programme__in=selectors.programmes_visible_to(user=request.user)
-        ).select_related("programme"),
-        pk=pk,
-    )
-
-
 @admin_only
-def match_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
+def match_run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = selectors.access_match_run_or_404(current_user(request), pk)
     programme = run.programme
-    pairs = run.pairs.select_related("mentee_application", "mentor_application")
-    unmatched = MenteeApplication.objects.filter(pk__in=run.unmatched).order_by("name")
     return render(
         request,
         "mentoring/manage/match_run.html",
         {
             "run": run,
             "programme": programme,
-            "pairs": pairs,
-            "unmatched": unmatched,
-            "constraints": programme.match_constraints.select_related(
-                "mentee_application", "mentor_application"
-            ),
+            "pairs": selectors.proposed_pairs_of(run=run),
+            "unmatched": selectors.unmatched_mentees_of(run=run),
+            "constraints": selectors.match_constraints_of(programme=programme),
             "form": ConstraintForm(programme=programme),
         },
     )
@@ -187,22 +167,22 @@ def match_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_only
-def match_constraint_add(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
+def match_constraint_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    run = selectors.access_match_run_or_404(user, pk)
     form = ConstraintForm(request.POST, programme=run.programme)
     if form.is_valid():
-        try:
-            matching_services.match_constraint_set(
-                actor=_me(request),
+        call_service(
+            request,
+            lambda: matching_services.match_constraint_set(
+                actor=user,
                 programme_id=run.programme_id,
                 mentee_application_id=form.cleaned_data["mentee_application"].pk,
                 mentor_application_id=form.cleaned_data["mentor_application"].pk,
                 kind=form.cleaned_data["kind"],
-            )
-        except MentoringError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Override saved. Run matching again to apply it.")
+            ),
+            success="Override saved. Run matching again to apply it.",
+        )
     else:
         messages.error(request, "Choose a mentee, a mentor and pin or forbid.")
     return redirect("mentoring:match_run", pk=run.pk)
@@ -210,16 +190,17 @@ def match_constraint_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_only
-def match_constraint_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    constraint = get_visible_or_404(
-        MatchConstraint.objects.filter(
-            programme__in=selectors.programmes_visible_to(user=request.user)
-        ).select_related("programme"),
-        pk=pk,
-    )
+def match_constraint_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    constraint = selectors.access_match_constraint_or_404(user, pk)
     programme = constraint.programme
-    matching_services.match_constraint_remove(actor=_me(request), match_constraint_id=constraint.pk)
-    messages.success(request, "Override removed.")
+    call_service(
+        request,
+        lambda: matching_services.match_constraint_remove(
+            actor=user, match_constraint_id=constraint.pk
+        ),
+        success="Override removed.",
+    )
     latest = programme.match_runs.first()
     if latest:
         return redirect("mentoring:match_run", pk=latest.pk)
@@ -228,21 +209,29 @@ def match_constraint_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_only
-def match_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    try:
-        made = matching_services.match_run_confirm(actor=_me(request), match_run_id=run.pk)
-    except MentoringError as exc:
-        messages.error(request, str(exc))
+def match_run_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    run = selectors.access_match_run_or_404(user, pk)
+    done, made = call_service(
+        request,
+        lambda: matching_services.match_run_confirm(actor=user, match_run_id=run.pk),
+    )
+    if not done or made is None:
         return redirect("mentoring:match_run", pk=run.pk)
     messages.success(request, f"{len(made)} partnerships confirmed; both partners were emailed.")
     return redirect("mentoring:admin_programme", pk=run.programme_id)
 
 
+def _cell(value: str) -> str:
+    """Neutralise spreadsheet formulas in user-entered text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 @admin_only
-def partnerships_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def partnerships_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Scheme-admin export of the programme's pairs and their progress."""
-    programme = _programme(request, pk)
+    user = current_user(request)
+    programme = selectors.access_programme_or_404(user, pk)
     rows = selectors.partnerships_for_admin(programme=programme)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partnerships-{programme.pk}.csv"'
@@ -273,71 +262,46 @@ def partnerships_csv(request: HttpRequest, pk: int) -> HttpResponse:
             ]
         )
     audit_personal_data_view(
-        actor=_me(request),
+        actor=user,
         subject=programme,
         fields=["partnership export: names, emails, progress"],
     )
     return response
 
 
-def _cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in user-entered text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 @admin_only
-def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Aggregates per stage and side; comments without names (never shown to partners)."""
-    programme = _programme(request, pk)
-    responses = SurveyResponse.objects.filter(partnership__programme=programme)
-    summary = responses.values("stage", "side").annotate(
-        n=Count("id"),
-        satisfaction=Avg("satisfaction"),
-        usefulness=Avg("usefulness"),
-        recommend=Count("id", filter=Q(would_recommend=True)),
-    )
-    rows: list[dict[str, Any]] = []
-    for row in summary.order_by("stage", "side"):
-        row["stage_label"] = SurveyResponse.Stage(row["stage"]).label
-        row["side_label"] = SurveyResponse.Side(row["side"]).label
-        row["recommend_share"] = round(100 * row["recommend"] / row["n"]) if row["n"] else 0
-        rows.append(row)
-    comments = (
-        responses.exclude(comments="")
-        .order_by("stage", "side", "?")
-        .values_list("stage", "side", "comments")
-    )
+    programme = selectors.access_programme_or_404(current_user(request), pk)
     return render(
         request,
         "mentoring/manage/survey_results.html",
         {
             "programme": programme,
-            "rows": rows,
-            "comments": [
-                (SurveyResponse.Stage(s).label, SurveyResponse.Side(d).label, c)
-                for s, d, c in comments
-            ],
+            "rows": selectors.survey_summary(programme=programme),
+            "comments": selectors.survey_comments(programme=programme),
         },
     )
 
 
 @require_POST
 @admin_only
-def programme_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    try:
-        sent = programme_services.programme_wrap_up(actor=_me(request), programme_id=programme.pk)
-    except MentoringError as exc:
-        messages.error(request, str(exc))
-    else:
+def programme_wrap_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    programme = selectors.access_programme_or_404(user, pk)
+    done, sent = call_service(
+        request,
+        lambda: programme_services.programme_wrap_up(actor=user, programme_id=programme.pk),
+    )
+    if done:
         messages.success(request, f"Programme wrapped up; {sent} invitations sent.")
     return redirect("mentoring:admin_programme", pk=programme.pk)
 
 
 @concerns_only
-def concerns(request: HttpRequest) -> HttpResponse:
+def concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    qs = selectors.concerns_visible_to(user=request.user)
+    qs = selectors.concerns_visible_to(user=current_user(request))
     if status:
         qs = qs.filter(status=status)
     return render(
@@ -348,23 +312,25 @@ def concerns(request: HttpRequest) -> HttpResponse:
 
 
 @concerns_only
-def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = get_visible_or_404(selectors.concerns_visible_to(user=request.user), pk=pk)
+def concern_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    concern = selectors.access_concern_or_404(user, pk)
     form = ConcernFollowUpForm(request.POST or None, initial={"status": concern.status})
     if request.method == "POST" and form.is_valid():
-        try:
-            concern_services.concern_follow_up(
-                actor=_me(request),
+        done, _followed = call_service(
+            request,
+            lambda: concern_services.concern_follow_up(
+                actor=user,
                 concern_id=concern.pk,
                 note=form.cleaned_data["note"],
                 status=form.cleaned_data["status"],
-            )
-        except MentoringError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Follow-up recorded.")
+            ),
+            form=form,
+            success="Follow-up recorded.",
+        )
+        if done:
             return redirect("mentoring:concern", pk=concern.pk)
-    audit_personal_data_view(actor=_me(request), subject=concern, fields=["text", "reporter"])
+    audit_personal_data_view(actor=user, subject=concern, fields=["text", "reporter"])
     return render(
         request,
         "mentoring/manage/concern.html",

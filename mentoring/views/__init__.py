@@ -1,0 +1,1 @@
+"""Mentoring pages: ``member`` for mentors and mentees, ``staff`` for scheme administrators."""
