@@ -21,6 +21,8 @@ STAFF_PAGES = [
     "/groups/staff/queue/",
     "/social/directory/",
     "/moderation/",
+    "/mentoring/",
+    "/people/",
     "/admin/",
     "/admin/portal/user/",
 ]
