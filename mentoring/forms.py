@@ -7,7 +7,6 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from mentoring.matching import SECTORS, SUPPORT_AREAS
 from mentoring.models import (
     Concern,
     MatchConstraint,
@@ -17,6 +16,7 @@ from mentoring.models import (
     Programme,
     SurveyResponse,
 )
+from mentoring.scoring import SECTORS, SUPPORT_AREAS
 from mentoring.selectors import submitted_applicants_of
 from mentoring.services.applications import MENTEE_FIELDS, MENTOR_FIELDS
 from mentoring.services.programmes import PROGRAMME_FIELDS

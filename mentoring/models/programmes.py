@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from mentoring.matching import SECTORS, SUPPORT_AREAS
+from mentoring.scoring import SECTORS, SUPPORT_AREAS
 
 SECTOR_LABELS = dict(SECTORS)
 SUPPORT_LABELS = dict(SUPPORT_AREAS)
