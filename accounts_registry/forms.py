@@ -7,7 +7,9 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
+from typing_extensions import override
 
 from portal.input_guard import single_line_fields, validate_single_line
 from portal.models import OrgUnit, User
@@ -15,9 +17,11 @@ from portal.roles import Role
 
 from .models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
 from .rules import naming_rules
+from .services.audits import AUDIT_ANSWER_FIELDS
+from .services.requests import REQUEST_FIELDS
 
 
-def staff_users() -> Any:
+def staff_users() -> QuerySet[User]:
     return (
         User.objects.filter(groups__name=Role.STAFF.value, is_active=True)
         .distinct()
@@ -25,18 +29,20 @@ def staff_users() -> Any:
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    @override
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.email})"
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
+    @override
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.email})"
 
 
-def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    return cast(forms.ModelChoiceField, form.fields[name])
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    return cast(forms.ModelChoiceField[Any], form.fields[name])
 
 
 def _helper(submit: str) -> FormHelper:
@@ -45,7 +51,7 @@ def _helper(submit: str) -> FormHelper:
     return helper
 
 
-class AccountRequestForm(forms.ModelForm):
+class AccountRequestForm(forms.ModelForm[AccountRequest]):
     administrators = StaffMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -55,18 +61,7 @@ class AccountRequestForm(forms.ModelForm):
 
     class Meta:
         model = AccountRequest
-        fields = (
-            "unit",
-            "platform",
-            "proposed_name",
-            "proposed_handle",
-            "purpose",
-            "audience",
-            "objectives",
-            "evaluation_plan",
-            "signoff_process",
-            "contact_email",
-        )
+        fields = REQUEST_FIELDS
         labels = {
             "unit": "Requesting unit",
             "proposed_name": "Account name",
@@ -200,7 +195,7 @@ class HandoverForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, current_admins: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current_admins: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "leaving").queryset = current_admins
         _choices(self, "replacement").queryset = staff_users()
@@ -259,6 +254,7 @@ class AuditForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", choices=AnnualAudit.Outcome.choices, widget=forms.RadioSelect
     )
+    field_order = AUDIT_ANSWER_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

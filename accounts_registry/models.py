@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from typing_extensions import override
 
 
 def normalise_handle(handle: str) -> str:
@@ -178,10 +179,12 @@ class RequestedAdministrator(models.Model):
         return f"{self.user} on {self.request}"
 
 
-class InsertOnlyQuerySet(models.QuerySet):
+class InsertOnlyQuerySet(models.QuerySet["ApprovalDecision"]):
+    @override
     def update(self, **kwargs: object) -> int:
         raise PermissionDenied("Approval decisions are insert-only.")
 
+    @override
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Approval decisions are insert-only.")
 

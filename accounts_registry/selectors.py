@@ -147,7 +147,7 @@ def request_detail_data(request: AccountRequest) -> RequestDetail:
     )
 
 
-def _current_assignments() -> Prefetch:
+def _current_assignments() -> Prefetch[str, QuerySet[AdminAssignment], str]:
     return Prefetch(
         "assignments",
         queryset=AdminAssignment.objects.filter(revoked_at__isnull=True).select_related("user"),

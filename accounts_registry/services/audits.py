@@ -15,6 +15,17 @@ from portal.models import User
 from .accounts import account_flag
 from .notifications import comms_recipients, notify
 
+# The answers ``audit_submit`` takes; the audit form asks exactly these.
+AUDIT_ANSWER_FIELDS = [
+    "still_needed",
+    "activity_ok",
+    "admins_correct",
+    "passwords_changed",
+    "two_factor_on",
+    "incidents",
+    "outcome",
+]
+
 
 def audit_url(audit: AnnualAudit) -> str:
     return reverse("accounts_registry:audit", args=[audit.account_id, audit.year])

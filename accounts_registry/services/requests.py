@@ -38,6 +38,21 @@ from portal.roles import Role
 from .admins import admin_grant, compliance_refresh
 from .notifications import director_recipients, notify, unit_approver_recipients
 
+# The plan a request records, as ``request_submit`` takes it (besides actor and administrators);
+# the request form's fields are these.
+REQUEST_FIELDS = (
+    "unit",
+    "platform",
+    "proposed_name",
+    "proposed_handle",
+    "purpose",
+    "audience",
+    "objectives",
+    "evaluation_plan",
+    "signoff_process",
+    "contact_email",
+)
+
 
 def request_validate(
     *,

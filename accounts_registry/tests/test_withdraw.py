@@ -51,6 +51,7 @@ def test_admins_and_approvers_who_decided_are_told(cast):
     request_withdraw(actor=cast.requester, request_id=request.pk, reason="No longer needed.")
     assert told() == {cast.admin1.email, cast.admin2.email, cast.director.email}
     mail = OutboundEmail.objects.filter(category="accounts_registry.request.withdrawn").first()
+    assert mail is not None
     assert "No longer needed." in mail.body_text
     assert f"/social/requests/{request.pk}/" in mail.body_text
 

@@ -34,7 +34,7 @@ from accounts_registry.permissions import (
 )
 from accounts_registry.services.accounts import account_activity_record
 from accounts_registry.services.admins import account_admin_add, account_handover
-from accounts_registry.services.audits import audit_submit
+from accounts_registry.services.audits import AUDIT_ANSWER_FIELDS, audit_submit
 from accounts_registry.services.requests import (
     request_acknowledge,
     request_activate,
@@ -276,7 +276,11 @@ def audit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse
     if request.method == "POST" and not annual.is_complete and form.is_valid():
         ok, _ = call_service(
             request,
-            lambda: audit_submit(actor=user, audit_id=annual.pk, **form.cleaned_data),
+            lambda: audit_submit(
+                actor=user,
+                audit_id=annual.pk,
+                **{name: form.cleaned_data[name] for name in AUDIT_ANSWER_FIELDS},
+            ),
             form=form,
             success=f"The {year} audit is complete.",
         )

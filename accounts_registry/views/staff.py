@@ -27,7 +27,7 @@ from accounts_registry.services.accounts import (
     account_keep,
     account_register_existing,
 )
-from accounts_registry.services.requests import request_submit
+from accounts_registry.services.requests import REQUEST_FIELDS, request_submit
 from portal.permissions import role_required
 from portal.roles import Role
 from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
@@ -50,17 +50,8 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request,
                 lambda: request_submit(
                     actor=current_user(request),
-                    unit=data["unit"],
-                    platform=data["platform"],
-                    proposed_name=data["proposed_name"],
-                    proposed_handle=data["proposed_handle"],
-                    purpose=data["purpose"],
-                    audience=data["audience"],
-                    objectives=data["objectives"],
-                    evaluation_plan=data["evaluation_plan"],
-                    signoff_process=data["signoff_process"],
-                    contact_email=data["contact_email"],
                     administrators=list(data["administrators"]),
+                    **{name: data[name] for name in REQUEST_FIELDS},
                 ),
                 form=form,
                 success="Request submitted. Each administrator has been asked to acknowledge "
