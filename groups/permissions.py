@@ -1,4 +1,8 @@
-"""Who may do what with groups: pure predicates over ``portal.permissions``, no side effects."""
+"""Who may do what with groups: pure predicates over ``portal.permissions``, no side effects.
+
+Every ``can_<verb>_<entity>`` takes the object it is about, even where today's rule looks only
+at the user's role, so a rule that comes to depend on the object changes here alone.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +33,11 @@ def can_resubmit_request(user: AnyUser, request: GroupRequest) -> bool:
     )
 
 
-def can_review_request(user: AnyUser) -> bool:
+def can_review_request(user: AnyUser, request: GroupRequest) -> bool:
     return is_engagement_staff(user)
 
 
-def can_see_member_addresses(user: AnyUser) -> bool:
-    """Only engagement staff; committee members see counts and never addresses (seed 000)."""
+def can_view_group_members(user: AnyUser, group: AlumniGroup) -> bool:
+    """Member names and addresses: only engagement staff; committee members see counts and
+    never addresses (seed 000)."""
     return is_engagement_staff(user)

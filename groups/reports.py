@@ -226,3 +226,15 @@ def bar_chart(
         "top": top,
         "maximum": f"{maximum:g}{unit}",
     }
+
+
+def sla_page(rows: list[MonthRow]) -> dict[str, object]:
+    """The report's rows with its two charts: share on time, and median hours to respond."""
+    max_hours = max([r.median_hours or 0 for r in rows] + [24.0])
+    return {
+        "rows": rows,
+        "share_chart": bar_chart([(r.label, r.share_on_time) for r in rows], maximum=100, unit="%"),
+        "hours_chart": bar_chart(
+            [(r.label, r.median_hours) for r in rows], maximum=max_hours, unit=" h"
+        ),
+    }

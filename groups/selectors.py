@@ -1,25 +1,30 @@
-"""Reads for the groups app, each scoped to what the user may see."""
+"""Every read of the groups app, scoped to what the user may see; views fetch through the
+``access_<entity>_or_404`` functions at the end."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from groups.models import (
     COMMITTEE_PERM,
     AlumniGroup,
     AnnualPlan,
+    CommitteeMembership,
     Communication,
+    ConsentEvent,
     Delivery,
     GroupRequest,
     Membership,
     OutsidePresence,
+    RequestMessage,
 )
-from groups.permissions import is_engagement_staff
-from portal.permissions import AnyUser, objects_with_role
+from groups.permissions import can_view_group_members, is_engagement_staff
+from portal.models import AuditEvent, User
+from portal.permissions import AnyUser, get_visible_or_404, objects_with_role
 from portal.workdays import default_calendar
 
 
@@ -173,3 +178,165 @@ def request_queue(
     elif due == "mine" and user.is_authenticated:
         qs = qs.filter(assigned_to=user)
     return qs.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+# --- What views fetch: one access function per entity -----------------------------------------
+# Each answers "missing" and "forbidden" alike with Http404, so a stranger learns nothing.
+
+
+def groups_visible_to(*, user: AnyUser) -> QuerySet[AlumniGroup]:
+    """Staff see every group (closed ones too); everyone else the public ones."""
+    if is_engagement_staff(user):
+        return AlumniGroup.objects.all()
+    return groups_public()
+
+
+def access_group_or_404(user: AnyUser, slug: str, *, with_counts: bool = False) -> AlumniGroup:
+    queryset = groups_visible_to(user=user)
+    return get_visible_or_404(groups_with_counts(queryset) if with_counts else queryset, slug=slug)
+
+
+def access_committee_or_404(user: AnyUser, slug: str, *, with_counts: bool = False) -> AlumniGroup:
+    """The group whose committee ``user`` sits on (staff and other committees: 404)."""
+    queryset = groups_on_committee(user=user)
+    return get_visible_or_404(groups_with_counts(queryset) if with_counts else queryset, slug=slug)
+
+
+def access_request_or_404(
+    user: AnyUser, request_id: int, *, group: AlumniGroup | None = None
+) -> GroupRequest:
+    """A request with its thread and pauses; ``group`` narrows it to one group's requests."""
+    queryset = requests_visible_to(user=user)
+    if group is not None:
+        queryset = queryset.filter(group=group)
+    return get_visible_or_404(
+        queryset.select_related("group", "assigned_to", "created_by").prefetch_related(
+            Prefetch("messages", queryset=RequestMessage.objects.select_related("author")),
+            "pauses",
+        ),
+        pk=request_id,
+    )
+
+
+def plans_visible_to(*, user: AnyUser) -> QuerySet[AnnualPlan]:
+    if is_engagement_staff(user):
+        return AnnualPlan.objects.all()
+    return AnnualPlan.objects.filter(group__in=groups_on_committee(user=user))
+
+
+def access_plan_or_404(user: AnyUser, plan_id: int) -> AnnualPlan:
+    return get_visible_or_404(plans_visible_to(user=user).select_related("group"), pk=plan_id)
+
+
+def plan_of_year(*, group: AlumniGroup, year: int) -> AnnualPlan | None:
+    return AnnualPlan.objects.filter(group=group, year=year).first()
+
+
+def plans_of_group(*, group: AlumniGroup) -> QuerySet[AnnualPlan]:
+    return AnnualPlan.objects.filter(group=group)
+
+
+def seats_visible_to(*, user: AnyUser) -> QuerySet[CommitteeMembership]:
+    """Committee seats, for the staff who appoint them."""
+    if is_engagement_staff(user):
+        return CommitteeMembership.objects.all()
+    return CommitteeMembership.objects.none()
+
+
+def access_seat_or_404(user: AnyUser, seat_id: int) -> CommitteeMembership:
+    return get_visible_or_404(seats_visible_to(user=user).select_related("group"), pk=seat_id)
+
+
+def seats_of_group(*, user: AnyUser, group: AlumniGroup) -> QuerySet[CommitteeMembership]:
+    return seats_visible_to(user=user).filter(group=group).select_related("user")
+
+
+def presences_visible_to(*, user: AnyUser) -> QuerySet[OutsidePresence]:
+    """Staff see every presence; a committee member those of their groups."""
+    if is_engagement_staff(user):
+        return OutsidePresence.objects.all()
+    return OutsidePresence.objects.filter(group__in=groups_on_committee(user=user))
+
+
+def access_presence_or_404(
+    user: AnyUser, presence_id: int, *, group: AlumniGroup | None = None
+) -> OutsidePresence:
+    queryset = presences_visible_to(user=user)
+    if group is not None:
+        queryset = queryset.filter(group=group)
+    return get_visible_or_404(queryset, pk=presence_id)
+
+
+def presences_of_group(*, group: AlumniGroup) -> QuerySet[OutsidePresence]:
+    return OutsidePresence.objects.filter(group=group)
+
+
+def presences_for_review(*, user: AnyUser) -> QuerySet[OutsidePresence]:
+    """The staff list: flagged first."""
+    return (
+        presences_visible_to(user=user)
+        .select_related("group", "disclaimer_confirmed_by")
+        .order_by("-flagged", "group__name", "name")
+    )
+
+
+def access_membership_or_404(user: AnyUser, membership_id: int) -> Membership:
+    """One of ``user``'s own current memberships."""
+    return get_visible_or_404(memberships_of(user=user), pk=membership_id)
+
+
+def membership_for_unsubscribe(*, membership_id: int | None) -> Membership | None:
+    """The membership a signed unsubscribe link names (the signature is the authority)."""
+    if membership_id is None:
+        return None
+    return Membership.objects.select_related("group").filter(pk=membership_id).first()
+
+
+def members_of_group(*, user: AnyUser, group: AlumniGroup) -> QuerySet[Membership]:
+    """Names and addresses of current members: engagement staff only."""
+    if not can_view_group_members(user, group):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(group=group, left_at__isnull=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def group_choices() -> QuerySet[AlumniGroup, tuple[str, str]]:
+    """(slug, name) of every group, for the queue's filter."""
+    return AlumniGroup.objects.order_by("name").values_list("slug", "name")
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
+HISTORY_LABELS = {
+    "groups.request.submitted": "Submitted",
+    "groups.request.started": "Work started",
+    "groups.request.changes_requested": "Changes requested",
+    "groups.request.resubmitted": "Resubmitted",
+    "groups.request.scheduled": "Scheduled",
+    "groups.request.declined": "Declined",
+    "groups.request.sent": "Sent",
+    "groups.request.message_posted": "Message",
+    "groups.plan.created": "Plan started",
+    "groups.plan.edited": "Plan edited",
+    "groups.plan.submitted": "Plan submitted",
+    "groups.plan.accepted": "Plan accepted",
+    "groups.plan.changes_requested": "Changes requested",
+}
+
+
+def history_of(obj: GroupRequest | AnnualPlan, *, limit: int) -> list[tuple[AuditEvent, str]]:
+    """The object's audit events with a readable label (the action code where there is none)."""
+    events = AuditEvent.objects.for_object(obj)[:limit]
+    return [(e, HISTORY_LABELS.get(e.action, e.action)) for e in events]
+
+
+def memberships_with_history(*, user: AnyUser) -> QuerySet[Membership]:
+    """The user's current memberships, each with its consent history (two queries)."""
+    return memberships_of(user=user).prefetch_related(
+        Prefetch("consent_events", queryset=ConsentEvent.objects.order_by("-at", "-id"))
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from groups.views import committee, public, staff
+from groups.views import member, public, staff
 
 app_name = "groups"
 urlpatterns = [
@@ -14,29 +14,29 @@ urlpatterns = [
     path("g/<slug:slug>/events.ics", public.group_ics, name="group_ics"),
     path("unsubscribe/<str:token>/", public.unsubscribe, name="unsubscribe"),
     # Members.
-    path("mine/", public.my_groups, name="my_groups"),
-    path("g/<slug:slug>/join/", public.join, name="join"),
-    path("memberships/<int:pk>/leave/", public.leave, name="leave"),
-    path("memberships/<int:pk>/consent/", public.consent, name="consent"),
+    path("mine/", member.my_groups, name="my_groups"),
+    path("g/<slug:slug>/join/", member.join, name="join"),
+    path("memberships/<int:pk>/leave/", member.leave, name="leave"),
+    path("memberships/<int:pk>/consent/", member.consent, name="consent"),
     # Committee of one group.
-    path("g/<slug:slug>/committee/", committee.committee_home, name="committee_home"),
-    path("g/<slug:slug>/requests/new/", committee.request_new, name="request_new"),
-    path("g/<slug:slug>/requests/<int:pk>/", committee.request_detail, name="request_detail"),
+    path("g/<slug:slug>/committee/", member.committee_home, name="committee_home"),
+    path("g/<slug:slug>/requests/new/", member.request_new, name="request_new"),
+    path("g/<slug:slug>/requests/<int:pk>/", member.request_detail, name="request_detail"),
     path(
         "g/<slug:slug>/requests/<int:pk>/resubmit/",
-        committee.request_resubmit_view,
+        member.request_resubmit_view,
         name="request_resubmit",
     ),
     path(
         "g/<slug:slug>/requests/<int:pk>/message/",
-        committee.request_message,
+        member.request_message,
         name="request_message",
     ),
-    path("g/<slug:slug>/plans/<int:year>/", committee.plan_edit, name="plan_edit"),
-    path("g/<slug:slug>/presences/", committee.presences, name="presences"),
+    path("g/<slug:slug>/plans/<int:year>/", member.plan_edit, name="plan_edit"),
+    path("g/<slug:slug>/presences/", member.presences, name="presences"),
     path(
         "g/<slug:slug>/presences/<int:pk>/confirm/",
-        committee.presence_confirm,
+        member.presence_confirm,
         name="presence_confirm",
     ),
     # Alumni Engagement staff.

@@ -1,42 +1,32 @@
-"""Public pages (directory, group page, events, iCalendar) and members' own pages."""
+"""Public pages: directory, group page, events, iCalendar feeds and one-click unsubscribe."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from icalendar import Calendar, Event
 
-from groups.errors import GroupsError
-from groups.models import AlumniGroup, ConsentEvent, GroupRequest, Membership
+from groups.models import AlumniGroup, ConsentEvent, GroupRequest
 from groups.permissions import can_join_group, is_committee_member
 from groups.selectors import (
     groups_public,
     groups_with_counts,
+    membership_for_unsubscribe,
     memberships_of,
     presences_public,
     public_events,
 )
 from groups.services.communications import membership_from_token
-from groups.services.groups import (
-    CONSENT_WORDING,
-    consent_give,
-    consent_withdraw,
-    membership_join,
-    membership_leave,
-)
+from groups.services.groups import CONSENT_WORDING, consent_withdraw
 from portal.permissions import get_visible_or_404
 from portal.ratelimit import rate_limited
-from portal.viewkit import current_user
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -123,77 +113,11 @@ def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return _calendar(f"{group.name} events", items)
 
 
-# --- Members ----------------------------------------------------------------------------------
-
-
-@login_required
-def my_groups(request: HttpRequest) -> HttpResponse:
-    memberships = memberships_of(user=request.user).prefetch_related(
-        Prefetch("consent_events", queryset=ConsentEvent.objects.order_by("-at", "-id"))
-    )
-    return render(request, "groups/member/my_groups.html", {"memberships": memberships})
-
-
-@login_required
-@require_POST
-def join(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_visible_or_404(groups_public(), slug=slug)
-    try:
-        membership_join(
-            actor=current_user(request),
-            group_id=group.pk,
-            consent=request.POST.get("consent") == "1",
-        )
-    except GroupsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"You have joined {group.name}.")
-    return redirect("groups:group", slug=group.slug)
-
-
-def _own_membership(request: HttpRequest, pk: int) -> Membership:
-    return get_visible_or_404(memberships_of(user=request.user), pk=pk)
-
-
-@login_required
-@require_POST
-def leave(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _own_membership(request, pk)
-    membership_leave(actor=current_user(request), membership_id=membership.pk)
-    messages.success(request, f"You have left {membership.group.name}.")
-    return redirect("groups:my_groups")
-
-
-@login_required
-@require_POST
-def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _own_membership(request, pk)
-    try:
-        if request.POST.get("consent") == "give":
-            consent_give(actor=current_user(request), membership_id=membership.pk)
-            messages.success(request, f"You will receive emails from {membership.group.name}.")
-        else:
-            consent_withdraw(actor=current_user(request), membership_id=membership.pk)
-            messages.success(
-                request, f"You will no longer receive emails from {membership.group.name}."
-            )
-    except GroupsError as exc:
-        messages.error(request, exc.message)
-    if request.POST.get("next") == "group":
-        return redirect("groups:group", slug=membership.group.slug)
-    return redirect("groups:my_groups")
-
-
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a session or token
 @require_http_methods(["GET", "POST"])
 @rate_limited("unsubscribe")
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    membership_id = membership_from_token(token)
-    membership = (
-        Membership.objects.select_related("group").filter(pk=membership_id).first()
-        if membership_id is not None
-        else None
-    )
+    membership = membership_for_unsubscribe(membership_id=membership_from_token(token))
     if membership is None:
         raise Http404("This unsubscribe link is not valid.")
     if request.method == "POST":

@@ -1,18 +1,20 @@
-"""Alumni Engagement staff pages: the request queue, review, sending, plans, SLA, groups."""
+"""Alumni Engagement staff pages: the request queue, review, sending, plans, SLA, groups.
+
+Every object is fetched through an ``access_<entity>_or_404`` selector and every list through a
+selector scoped to the user, behind ``staff_only``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from groups.errors import GroupsError
 from groups.forms import (
     AskChangesForm,
     CommitteeAppointForm,
@@ -24,27 +26,37 @@ from groups.forms import (
     PlanReviewForm,
     ScheduleForm,
 )
-from groups.models import (
-    AlumniGroup,
-    AnnualPlan,
-    CommitteeMembership,
-    GroupRequest,
-    Membership,
-    OutsidePresence,
-    RequestMessage,
-)
-from groups.reports import bar_chart, sla_report, sla_report_csv
+from groups.models import AlumniGroup, AnnualPlan, Communication, GroupRequest
+from groups.reports import sla_page, sla_report, sla_report_csv
 from groups.selectors import (
+    access_group_or_404,
+    access_plan_or_404,
+    access_presence_or_404,
+    access_request_or_404,
+    access_seat_or_404,
     consenting_member_count,
     delivery_counts,
     due_mark,
+    group_choices,
+    groups_visible_to,
     groups_with_counts,
+    history_of,
+    members_of_group,
     plan_year,
     plans_overview,
+    presences_for_review,
     request_queue,
+    seats_of_group,
+    user_by_email,
 )
 from groups.services.communications import communication_create
-from groups.services.groups import committee_appoint, committee_end, group_create, group_update
+from groups.services.groups import (
+    GROUP_FIELDS,
+    committee_appoint,
+    committee_end,
+    group_create,
+    group_update,
+)
 from groups.services.plans import plan_accept, plan_request_changes
 from groups.services.presences import presence_flag, presence_unflag
 from groups.services.requests import (
@@ -56,16 +68,21 @@ from groups.services.requests import (
     request_start,
 )
 from portal.audit import audit_personal_data_view
-from portal.models import AuditEvent, User
-from portal.permissions import get_visible_or_404, role_required
+from portal.permissions import role_required
 from portal.roles import Role
-from portal.viewkit import current_user, report_error
+from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
 
 staff_only = role_required(Role.ENGAGEMENT_STAFF, Role.ENGAGEMENT_MANAGER)
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @staff_only
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = {
         "status": request.GET.get("status", ""),
         "group_slug": request.GET.get("group", "")[:80],
@@ -74,7 +91,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "due": request.GET.get("due", ""),
     }
     now = timezone.now()
-    qs = request_queue(user=request.user, now=now, **params)
+    qs = request_queue(user=current_user(request), now=now, **params)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(r, due_mark(r, now)) for r in page.object_list]
     return render(
@@ -86,61 +103,23 @@ def queue(request: HttpRequest) -> HttpResponse:
             "params": params,
             "statuses": GroupRequest.Status.choices,
             "kinds": GroupRequest.Kind.choices,
-            "groups": AlumniGroup.objects.order_by("name").values_list("slug", "name"),
+            "groups": group_choices(),
             "query": _query_without_page(request),
         },
     )
 
 
-HISTORY_LABELS = {
-    "groups.request.submitted": "Submitted",
-    "groups.request.started": "Work started",
-    "groups.request.changes_requested": "Changes requested",
-    "groups.request.resubmitted": "Resubmitted",
-    "groups.request.scheduled": "Scheduled",
-    "groups.request.declined": "Declined",
-    "groups.request.sent": "Sent",
-    "groups.request.message_posted": "Message",
-    "groups.plan.created": "Plan started",
-    "groups.plan.edited": "Plan edited",
-    "groups.plan.submitted": "Plan submitted",
-    "groups.plan.accepted": "Plan accepted",
-    "groups.plan.changes_requested": "Changes requested",
-}
-
-
-def history_rows(events: Iterable[AuditEvent]) -> list[tuple[AuditEvent, str]]:
-    """Audit events with a readable label (the action code where there is none)."""
-    return [(e, HISTORY_LABELS.get(e.action, e.action)) for e in events]
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _staff_request(pk: int) -> GroupRequest:
-    return get_visible_or_404(
-        GroupRequest.objects.select_related("group", "assigned_to", "created_by").prefetch_related(
-            Prefetch("messages", queryset=RequestMessage.objects.select_related("author")),
-            "pauses",
-        ),
-        pk=pk,
-    )
-
-
 @staff_only
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _staff_request(pk)
-    communication = getattr(req, "communication", None)
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    req = access_request_or_404(current_user(request), pk)
+    communication: Communication | None = getattr(req, "communication", None)
     return render(
         request,
         "groups/staff/request_detail.html",
         {
             "req": req,
             "mark": due_mark(req),
-            "history": history_rows(AuditEvent.objects.for_object(req)[:50]),
+            "history": history_of(req, limit=50),
             "ask_form": AskChangesForm(),
             "decline_form": DeclineForm(),
             "schedule_form": ScheduleForm(),
@@ -152,83 +131,81 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REQUEST_ACTION_FORMS = {
+    "changes": AskChangesForm,
+    "decline": DeclineForm,
+    "schedule": ScheduleForm,
+    "message": MessageForm,
+}
+# action -> (the service, the form field it takes besides the request, the message on success)
+REQUEST_ACTIONS: dict[str, tuple[Callable[..., object], str, str]] = {
+    "start": (request_start, "", "You are now working on this request."),
+    "changes": (
+        request_ask_changes,
+        "message",
+        "Changes requested; the clock is paused until the group resubmits.",
+    ),
+    "decline": (request_decline, "reason", "Request declined."),
+    "schedule": (request_schedule, "scheduled_for", "Request scheduled."),
+    "sent": (request_mark_sent, "", "Marked as sent."),
+    "message": (request_message_post, "body", "Message sent to the committee."),
+}
+
+
 @staff_only
 @require_POST
-def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    req = _staff_request(pk)
+def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    req = access_request_or_404(current_user(request), pk)
     actor = current_user(request)
-    forms = {
-        "changes": AskChangesForm,
-        "decline": DeclineForm,
-        "schedule": ScheduleForm,
-        "message": MessageForm,
-    }
-    if action not in {"start", "sent", *forms}:
+    if action not in REQUEST_ACTIONS:
         raise Http404("No such action.")
-    form = forms[action](request.POST) if action in forms else None
+    form = REQUEST_ACTION_FORMS[action](request.POST) if action in REQUEST_ACTION_FORMS else None
     if form is not None and not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, errors)
         return redirect("groups:staff_request", pk=req.pk)
-    data = form.cleaned_data if form is not None else {}
-    try:
-        if action == "start":
-            request_start(actor=actor, request_id=req.pk)
-            note = "You are now working on this request."
-        elif action == "changes":
-            request_ask_changes(actor=actor, request_id=req.pk, message=data["message"])
-            note = "Changes requested; the clock is paused until the group resubmits."
-        elif action == "decline":
-            request_decline(actor=actor, request_id=req.pk, reason=data["reason"])
-            note = "Request declined."
-        elif action == "schedule":
-            request_schedule(actor=actor, request_id=req.pk, scheduled_for=data["scheduled_for"])
-            note = "Request scheduled."
-        elif action == "sent":
-            request_mark_sent(actor=actor, request_id=req.pk)
-            note = "Marked as sent."
-        else:
-            request_message_post(actor=actor, request_id=req.pk, body=data["body"])
-            note = "Message sent to the committee."
-    except GroupsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, note)
+    service, field, success = REQUEST_ACTIONS[action]
+    arguments = {field: form.cleaned_data[field]} if form is not None and field else {}
+    call_service(
+        request, lambda: service(actor=actor, request_id=req.pk, **arguments), success=success
+    )
     return redirect("groups:staff_request", pk=req.pk)
 
 
+def _sending_note(communication: Communication) -> str:
+    if communication.dispatched_at is None:
+        when = timezone.localtime(communication.release_at)
+        return (
+            f"Email ready for {communication.recipient_count} consenting members; "
+            f"it goes out automatically at the scheduled time, {when:%d %B %Y %H:%M}."
+        )
+    return (
+        f"Sending to {communication.recipient_count} consenting members in "
+        f"{communication.batch_count} batch(es)."
+    )
+
+
 @staff_only
-def compose(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _staff_request(pk)
+def compose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    req = access_request_or_404(current_user(request), pk)
     if hasattr(req, "communication"):
         messages.info(request, "This request's email has already been sent.")
         return redirect("groups:staff_request", pk=req.pk)
     initial = {"subject": f"{req.group.name}: {req.title}", "body": req.content}
     form = CommunicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            communication = communication_create(
+        done, communication = call_service(
+            request,
+            lambda: communication_create(
                 actor=current_user(request),
                 request_id=req.pk,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
-            )
-        except GroupsError as exc:
-            report_error(request, exc, form)
-        else:
-            if communication.dispatched_at is None:
-                when = timezone.localtime(communication.release_at)
-                messages.success(
-                    request,
-                    f"Email ready for {communication.recipient_count} consenting members; "
-                    f"it goes out automatically at the scheduled time, {when:%d %B %Y %H:%M}.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Sending to {communication.recipient_count} consenting members in "
-                    f"{communication.batch_count} batch(es).",
-                )
+            ),
+            form=form,
+        )
+        if done and communication is not None:
+            messages.success(request, _sending_note(communication))
             return redirect("groups:staff_request", pk=req.pk)
     return render(
         request,
@@ -238,7 +215,7 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_only
-def plans(request: HttpRequest) -> HttpResponse:
+def plans(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year", plan_year()))
     except ValueError:
@@ -257,106 +234,74 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_visible_or_404(AnnualPlan.objects.select_related("group"), pk=pk)
+def plan_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan_or_404(current_user(request), pk)
     form = PlanReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            if "accept" in request.POST:
-                plan_accept(
-                    actor=current_user(request),
-                    plan_id=plan.pk,
-                    comments=form.cleaned_data["comments"],
-                )
-                messages.success(request, "Plan accepted.")
-            else:
-                plan_request_changes(
-                    actor=current_user(request),
-                    plan_id=plan.pk,
-                    comments=form.cleaned_data["comments"],
-                )
-                messages.success(request, "Changes requested.")
-        except GroupsError as exc:
-            report_error(request, exc, form)
-        else:
+        comments = form.cleaned_data["comments"]
+        accept = "accept" in request.POST
+        review = plan_accept if accept else plan_request_changes
+        done, _ = call_service(
+            request,
+            lambda: review(actor=current_user(request), plan_id=plan.pk, comments=comments),
+            form=form,
+            success="Plan accepted." if accept else "Changes requested.",
+        )
+        if done:
             return redirect("groups:plan_review", pk=plan.pk)
     return render(
         request,
         "groups/staff/plan_review.html",
-        {
-            "plan": plan,
-            "form": form,
-            "history": history_rows(AuditEvent.objects.for_object(plan)[:30]),
-        },
+        {"plan": plan, "form": form, "history": history_of(plan, limit=30)},
     )
 
 
 @staff_only
-def sla(request: HttpRequest) -> HttpResponse:
-    rows = sla_report()
-    max_hours = max([r.median_hours or 0 for r in rows] + [24.0])
-    return render(
-        request,
-        "groups/staff/sla.html",
-        {
-            "rows": rows,
-            "share_chart": bar_chart(
-                [(r.label, r.share_on_time) for r in rows], maximum=100, unit="%"
-            ),
-            "hours_chart": bar_chart(
-                [(r.label, r.median_hours) for r in rows], maximum=max_hours, unit=" h"
-            ),
-        },
-    )
+def sla(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "groups/staff/sla.html", sla_page(sla_report()))
 
 
 @staff_only
-def sla_csv(request: HttpRequest) -> HttpResponse:
+def sla_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(sla_report_csv(sla_report()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="groups-sla-report.csv"'
     return response
 
 
 @staff_only
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            group = group_create(
+        data = form.cleaned_data
+        done, group = call_service(
+            request,
+            lambda: group_create(
                 actor=current_user(request),
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                place=form.cleaned_data["place"],
-                country=form.cleaned_data["country"],
-                description=form.cleaned_data["description"],
-            )
-        except GroupsError as exc:
-            report_error(request, exc, form)
-        else:
+                **{f: data[f] for f in ("name", "kind", "place", "country", "description")},
+            ),
+            form=form,
+        )
+        if done and group is not None:
             messages.success(request, f"{group.name} created.")
             return redirect("groups:staff_group", slug=group.slug)
-    groups = groups_with_counts(AlumniGroup.objects.all()).order_by("name")
+    groups = groups_with_counts(groups_visible_to(user=current_user(request))).order_by("name")
     return render(request, "groups/staff/groups.html", {"groups": groups, "form": form})
 
 
 @staff_only
-def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_visible_or_404(groups_with_counts(AlumniGroup.objects.all()), slug=slug)
+def group_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group: AlumniGroup = access_group_or_404(current_user(request), slug, with_counts=True)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
-        try:
-            group_update(
-                actor=current_user(request),
-                group_id=group.pk,
-                changes={
-                    f: form.cleaned_data[f]
-                    for f in ("kind", "place", "country", "description", "status")
-                },
-            )
-        except GroupsError as exc:
-            report_error(request, exc, form)
-        else:
-            messages.success(request, "Group updated.")
+        # The name is fixed once the group exists (it is shown disabled).
+        changes = {f: form.cleaned_data[f] for f in GROUP_FIELDS if f != "name"}
+        done, _ = call_service(
+            request,
+            lambda: group_update(actor=current_user(request), group_id=group.pk, changes=changes),
+            form=form,
+            success="Group updated.",
+        )
+        if done:
             return redirect("groups:staff_group", slug=group.slug)
     form.fields["name"].disabled = True
     return render(
@@ -365,7 +310,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "group": group,
             "form": form,
-            "seats": CommitteeMembership.objects.filter(group=group).select_related("user"),
+            "seats": seats_of_group(user=current_user(request), group=group),
             "appoint_form": CommitteeAppointForm(),
         },
     )
@@ -373,52 +318,49 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_only
 @require_POST
-def committee_appoint_view(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_visible_or_404(AlumniGroup.objects.all(), slug=slug)
+def committee_appoint_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group = access_group_or_404(current_user(request), slug)
     form = CommitteeAppointForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a valid email address and a role.")
         return redirect("groups:staff_group", slug=group.slug)
-    user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    user = user_by_email(form.cleaned_data["email"])
     if user is None:
         messages.error(request, "No registered alumnus has that email address.")
         return redirect("groups:staff_group", slug=group.slug)
-    try:
-        committee_appoint(
+    call_service(
+        request,
+        lambda: committee_appoint(
             actor=current_user(request),
             group_id=group.pk,
             user_id=user.pk,
             role=form.cleaned_data["role"],
-        )
-    except GroupsError as exc:
-        report_error(request, exc)
-    else:
-        messages.success(request, f"{user.display_name} is on the committee.")
+        ),
+        success=f"{user.display_name} is on the committee.",
+    )
     return redirect("groups:staff_group", slug=group.slug)
 
 
 @staff_only
 @require_POST
-def committee_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    seat = get_visible_or_404(CommitteeMembership.objects.select_related("group"), pk=pk)
-    try:
-        committee_end(actor=current_user(request), seat_id=seat.pk)
-    except GroupsError as exc:
-        report_error(request, exc)
-    else:
-        messages.success(request, "Committee seat ended.")
+def committee_end_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    seat = access_seat_or_404(current_user(request), pk)
+    call_service(
+        request,
+        lambda: committee_end(actor=current_user(request), seat_id=seat.pk),
+        success="Committee seat ended.",
+    )
     return redirect("groups:staff_group", slug=seat.group.slug)
 
 
 @staff_only
-def members(request: HttpRequest, slug: str) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Member names and addresses: staff only, and every person shown is audited."""
-    group = get_visible_or_404(AlumniGroup.objects.all(), slug=slug)
-    qs = Membership.objects.filter(group=group, left_at__isnull=True).select_related("user")
-    page = Paginator(qs.order_by("user__last_name", "user__first_name", "pk"), 50).get_page(
+    viewer = current_user(request)
+    group = access_group_or_404(viewer, slug)
+    page = Paginator(members_of_group(user=viewer, group=group), 50).get_page(
         request.GET.get("page")
     )
-    viewer = current_user(request)
     for membership in page.object_list:
         audit_personal_data_view(
             actor=viewer, subject=membership.user, fields=["name", "email", "email_consent"]
@@ -427,26 +369,28 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_only
-def presence_list(request: HttpRequest) -> HttpResponse:
-    items = OutsidePresence.objects.select_related("group", "disclaimer_confirmed_by").order_by(
-        "-flagged", "group__name", "name"
-    )
+def presence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    items = presences_for_review(user=current_user(request))
     return render(request, "groups/staff/presences.html", {"items": items, "flag_form": FlagForm()})
 
 
 @staff_only
 @require_POST
-def presence_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
-    presence = get_visible_or_404(OutsidePresence.objects.all(), pk=pk)
-    try:
-        if request.POST.get("unflag"):
-            presence_unflag(actor=current_user(request), presence_id=presence.pk)
-            messages.success(request, "Flag removed.")
-        else:
-            form = FlagForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            presence_flag(actor=current_user(request), presence_id=presence.pk, reason=reason)
-            messages.success(request, "Presence flagged.")
-    except GroupsError as exc:
-        report_error(request, exc)
+def presence_flag_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    presence = access_presence_or_404(current_user(request), pk)
+    actor = current_user(request)
+    if request.POST.get("unflag"):
+        call_service(
+            request,
+            lambda: presence_unflag(actor=actor, presence_id=presence.pk),
+            success="Flag removed.",
+        )
+    else:
+        form = FlagForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        call_service(
+            request,
+            lambda: presence_flag(actor=actor, presence_id=presence.pk, reason=reason),
+            success="Presence flagged.",
+        )
     return redirect("groups:staff_presences")
