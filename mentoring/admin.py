@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from typing_extensions import override
 
 from mentoring.errors import MentoringError
 from mentoring.models import (
@@ -48,12 +49,15 @@ class ProgrammeAdmin(MentoringWorkflowAdmin):
     fields = (*PROGRAMME_FIELDS, "created_at")  # the fields the services apply
     readonly_fields = ("created_at",)
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return True
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
 
+    @override
     def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
         """Through the services, so the audit trail holds for admin edits too."""
         if change:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
+from typing_extensions import override
 
 from mentoring.models import (
     Concern,
@@ -26,7 +27,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 SCALE = [(i, str(i)) for i in range(1, 6)]
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(forms.ModelForm[Programme]):
     class Meta:
         model = Programme
         fields = PROGRAMME_FIELDS  # the fields programme_create/update apply: one list
@@ -42,6 +43,7 @@ class ProgrammeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         single_line_fields(self, "name")  # it becomes part of email subjects
 
+    @override
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
@@ -53,7 +55,7 @@ class ProgrammeForm(forms.ModelForm):
         return data
 
 
-class MentorApplicationForm(forms.ModelForm):
+class MentorApplicationForm(forms.ModelForm[MentorApplication]):
     sectors = forms.MultipleChoiceField(
         label="Employment sectors you work or have worked in",
         choices=SECTORS,
@@ -87,7 +89,7 @@ class MentorApplicationForm(forms.ModelForm):
             self.fields[code] = forms.BooleanField(label=label, required=True)
 
 
-class MenteeApplicationForm(forms.ModelForm):
+class MenteeApplicationForm(forms.ModelForm[MenteeApplication]):
     sectors = forms.MultipleChoiceField(
         label="Employment sectors of interest", choices=SECTORS, widget=forms.CheckboxSelectMultiple
     )
@@ -118,7 +120,7 @@ class MenteeApplicationForm(forms.ModelForm):
         self.fields["university_email"].help_text = f"Your @{domain} address."
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
         fields = ("held_on", "mode")
@@ -137,6 +139,7 @@ class UnavailabilityForm(forms.Form):
     starts_on = forms.DateField(label="Unavailable from", widget=DATE)
     ends_on = forms.DateField(label="Unavailable until", widget=DATE)
 
+    @override
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
@@ -177,7 +180,7 @@ class ConcernFollowUpForm(forms.Form):
     note = forms.CharField(label="Follow-up note", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(forms.ModelForm[SurveyResponse]):
     satisfaction = forms.TypedChoiceField(
         label="Overall, how satisfied are you with the partnership? (1 = not at all, 5 = very)",
         choices=SCALE,
@@ -204,16 +207,22 @@ class SurveyForm(forms.ModelForm):
         labels = {"comments": "Anything else you would like to tell us? (optional)"}
 
 
-class ApplicantChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+_Applicant = TypeVar("_Applicant", MenteeApplication, MentorApplication)
+
+
+class ApplicantChoiceField(forms.ModelChoiceField[_Applicant]):
+    """Lists applicants by name (an application's ``__str__`` names its programme too)."""
+
+    @override
+    def label_from_instance(self, obj: _Applicant) -> str:
         return str(obj.name)
 
 
 class ConstraintForm(forms.Form):
-    mentee_application = ApplicantChoiceField(
+    mentee_application = ApplicantChoiceField[MenteeApplication](
         label="Mentee", queryset=MenteeApplication.objects.none()
     )
-    mentor_application = ApplicantChoiceField(
+    mentor_application = ApplicantChoiceField[MentorApplication](
         label="Mentor", queryset=MentorApplication.objects.none()
     )
     kind = forms.ChoiceField(choices=MatchConstraint.Kind.choices)
@@ -221,5 +230,9 @@ class ConstraintForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         mentees, mentors = submitted_applicants_of(programme=programme)
-        cast(ApplicantChoiceField, self.fields["mentee_application"]).queryset = mentees
-        cast(ApplicantChoiceField, self.fields["mentor_application"]).queryset = mentors
+        cast(
+            ApplicantChoiceField[MenteeApplication], self.fields["mentee_application"]
+        ).queryset = mentees
+        cast(
+            ApplicantChoiceField[MentorApplication], self.fields["mentor_application"]
+        ).queryset = mentors

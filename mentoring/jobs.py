@@ -41,7 +41,7 @@ def meeting_reminders_sweep(*, today: datetime.date | None = None) -> int:
     )
     sent = 0
     for partnership in candidates:
-        logged: int = partnership.logged  # type: ignore[attr-defined]
+        logged: int = partnership.logged
         due = [d for d in partnership.programme.meeting_due_dates() if d <= today]
         expected = len(due)
         if logged >= expected:

@@ -78,7 +78,7 @@ def _candidates(
         )
         .order_by("pk")
     )
-    return mentees, [(m, m.capacity - m.taken) for m in mentors if m.capacity > m.taken]  # type: ignore[attr-defined]
+    return mentees, [(m, m.capacity - m.taken) for m in mentors if m.capacity > m.taken]
 
 
 def match_run_create(

@@ -10,7 +10,7 @@ import pytest
 
 from mentoring.errors import MentoringError
 from mentoring.matching import SECTORS, SUPPORT_AREAS, score_matrix
-from mentoring.models import MatchConstraint, MatchRun, Partnership
+from mentoring.models import MatchConstraint, MatchRun, Partnership, Programme
 from mentoring.services.matching import (
     match_constraint_set,
     match_run_confirm,
@@ -34,7 +34,7 @@ AREA_CODES = [c for c, _ in SUPPORT_AREAS]
 COURSES = ["MSc European Politics", "MSc Political Economy", "MSc Conflict Studies"]
 
 
-def random_programme(seed: int, mentees: int, mentors: int):  # type: ignore[no-untyped-def]
+def random_programme(seed: int, mentees: int, mentors: int) -> Programme:
     rng = random.Random(seed)
     programme = make_programme()
     for _ in range(mentors):

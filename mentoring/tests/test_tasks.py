@@ -13,7 +13,7 @@ from django.utils import timezone
 from mentoring import tasks
 from mentoring.errors import MentoringError
 from mentoring.jobs import meeting_reminders_sweep, survey_invitations_sweep
-from mentoring.models import Partnership
+from mentoring.models import Partnership, Programme
 from mentoring.services.partnerships import meeting_log, partnership_withdraw
 from mentoring.services.programmes import programme_wrap_up
 from mentoring.tests.factories import make_programme, pair
@@ -24,7 +24,7 @@ from portal.tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-def _programme_started(days_ago: int, length: int = 150):  # type: ignore[no-untyped-def]
+def _programme_started(days_ago: int, length: int = 150) -> Programme:
     today = timezone.localdate()
     start = today - datetime.timedelta(days=days_ago)
     return make_programme(starts_on=start, ends_on=start + datetime.timedelta(days=length))
