@@ -73,8 +73,7 @@ def main() -> None:
 
     from accounts_registry.models import OfficialAccount
     from moderation.models import Item, Suggestion
-    from moderation.services import ItemData, items_import
-    from moderation.suggestions import priority_for, suggest_many
+    from moderation.services.items import ItemData, items_import, priority_for, suggest_many
     from portal.models import OrgUnit, User
     from portal.permissions import grant_role
     from portal.roles import Role
@@ -191,10 +190,14 @@ def main() -> None:
     import_channel = channels[0]
     rows = [ItemData(text=t, external_id=f"imp-{time.time_ns()}-{n}") for n, t in enumerate(texts)]
     start = time.perf_counter()
-    result = items_import(actor=user, channel=import_channel, rows=rows, source=Item.Source.API)
+    result = items_import(
+        actor=user, channel_id=import_channel.pk, rows=rows, source=Item.Source.API
+    )
     import_rate = len(result.created) / (time.perf_counter() - start)
     start = time.perf_counter()
-    again = items_import(actor=user, channel=import_channel, rows=rows, source=Item.Source.API)
+    again = items_import(
+        actor=user, channel_id=import_channel.pk, rows=rows, source=Item.Source.API
+    )
     reimport_ms = (time.perf_counter() - start) * 1000
     Item.objects.filter(pk__in=result.created).delete()
 

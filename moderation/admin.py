@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from portal.admin_base import AuditedReferenceAdmin, ReadOnlyInline, WorkflowAdmin, admin_actor
 
+from .errors import ModerationError
 from .models import (
     Category,
     ChannelToken,
@@ -26,7 +27,8 @@ from .models import (
     RemovalRequest,
     Suggestion,
 )
-from .services import CATEGORY_FIELDS, ModerationError, category_save, token_revoke
+from .services.categories import CATEGORY_FIELDS, category_save
+from .services.tokens import token_revoke
 
 
 @admin.register(Category)
@@ -40,7 +42,10 @@ class CategoryAdmin(AuditedReferenceAdmin):
 
     def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
         """The service checks the editor and records old and new values."""
-        category_save(actor=admin_actor(request), category=obj)
+        values = {name: getattr(obj, name) for name in CATEGORY_FIELDS}
+        saved = category_save(actor=admin_actor(request), category_id=obj.pk, values=values)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
 
 class ModerationWorkflowAdmin(WorkflowAdmin):

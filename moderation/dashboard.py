@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from accounts_registry.api import is_comms
 from portal.navigation import DashboardPanel
 
-from .models import Incident, Item, RemovalRequest
-from .permissions import can_use_moderation, is_comms
-from .selectors import items_visible_to
+from .models import Item
+from .permissions import can_moderate_any_channel
+from .selectors import escalated_removal_count, items_visible_to, open_incident_count
 
 
 def panels(request: HttpRequest) -> list[DashboardPanel]:
     user = request.user
-    if not can_use_moderation(user):
+    if not can_moderate_any_channel(user):
         return []
     open_items = items_visible_to(user=user).filter(state__in=Item.OPEN_STATES)
     context: dict[str, object] = {
@@ -22,8 +23,6 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
         "comms": is_comms(user),
     }
     if is_comms(user):
-        context["open_incidents"] = Incident.objects.exclude(state=Incident.State.CLOSED).count()
-        context["escalated_removals"] = RemovalRequest.objects.filter(
-            state=RemovalRequest.State.ESCALATED
-        ).count()
+        context["open_incidents"] = open_incident_count()
+        context["escalated_removals"] = escalated_removal_count()
     return [DashboardPanel("Moderation", "moderation/panels/queue.html", context, 60)]

@@ -6,16 +6,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts_registry.models import OfficialAccount
+from accounts_registry.api import OfficialAccount, accounts_administered_by, open_accounts
 from portal.demo import DemoContext
-from portal.permissions import grant_object_role
 
 from .defaults import ensure_default_categories
-from .incidents import incident_report, incident_tick_step, incident_transition
 from .models import Category, Decision, Incident, IncidentStep, RemovalRequest
-from .permissions import ADMINISTER_ACCOUNT
-from .removals import removal_request_confirm, removal_request_create
-from .services import ItemData, decision_reopen, item_claim, item_create, item_decide
+from .services.decisions import decision_reopen, item_decide
+from .services.incidents import incident_report, incident_tick_step, incident_transition
+from .services.items import ItemData, item_claim, item_create
+from .services.removals import removal_request_confirm, removal_request_create
 
 # external id, text, author, kind, what happens: new / claimed / keep / remove / escalate / reopened
 ITEMS = [
@@ -61,9 +60,15 @@ ITEMS = [
 
 
 def _channels(ctx: DemoContext) -> list[OfficialAccount]:
-    existing = list(
-        OfficialAccount.objects.filter(status=OfficialAccount.Status.ACTIVE).order_by("pk")[:2]
-    )
+    """The demo account admin's active channels (the registry's demo, run first, makes them),
+    else any active account; on an empty registry two channels that only comms moderate (who
+    administers an account is the registry's to record)."""
+    active = OfficialAccount.Status.ACTIVE
+    admin = ctx.users["account_admin"]
+    mine = list(accounts_administered_by(user=admin).filter(status=active).order_by("pk")[:2])
+    if mine:
+        return mine
+    existing = list(open_accounts().filter(status=active).order_by("pk")[:2])
     if existing:
         return existing
     made = []
@@ -88,7 +93,6 @@ def _channels(ctx: DemoContext) -> list[OfficialAccount]:
             handle=handle,
             defaults={"name": name, "unit": ctx.units[unit], "followers": followers},
         )
-        grant_object_role(ctx.users["account_admin"], ADMINISTER_ACCOUNT, channel)
         made.append(channel)
     return made
 
@@ -103,7 +107,7 @@ def seed(ctx: DemoContext) -> None:
         channel = channels[n % len(channels)]
         item, is_new = item_create(
             actor=comms,
-            channel=channel,
+            channel_id=channel.pk,
             data=ItemData(text=text, author_handle=author, external_id=external_id, kind=kind),
         )
         if not is_new:
@@ -123,7 +127,7 @@ def seed(ctx: DemoContext) -> None:
                 actor=comms,
                 item_id=item.pk,
                 outcome=Decision.Outcome.REMOVE,
-                category=categories["profanity"],
+                category_id=categories["profanity"].pk,
                 reason="Expletives and insults (001 §6.1.3).",
             )
         elif fate == "escalate":
@@ -131,7 +135,7 @@ def seed(ctx: DemoContext) -> None:
                 actor=comms,
                 item_id=item.pk,
                 outcome=Decision.Outcome.ESCALATE_POLICE,
-                category=categories["threat"],
+                category_id=categories["threat"].pk,
                 reason="Threat to a member of staff.",
             )
         elif fate == "reopened":
@@ -164,7 +168,11 @@ def seed(ctx: DemoContext) -> None:
         if Incident.objects.filter(title=title).exists():
             continue
         incident = incident_report(
-            actor=reporter, kind=kind, title=title, description=description, channel=channels[0]
+            actor=reporter,
+            kind=kind,
+            title=title,
+            description=description,
+            channel_id=channels[0].pk,
         )
         if kind == Incident.Kind.SECURITY_BREACH:
             incident_tick_step(

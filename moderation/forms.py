@@ -1,4 +1,4 @@
-"""Forms check the shape of input; the rules live in the services."""
+"""Forms check the shape of input; the rules live in the services, whose field lists they use."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import QuerySet
 
-from accounts_registry.models import OfficialAccount
+from accounts_registry.api import OfficialAccount, open_accounts
 from portal.input_guard import validate_single_line
 
 from .models import Category, Decision, Incident, Item
+from .services.categories import CATEGORY_FIELDS
+from .services.decisions import DECISION_FIELDS
+from .services.items import ITEM_FIELDS
 
 STATE_CHOICES = [("open", "Open (new, claimed, reopened)"), ("all", "All"), *Item.State.choices]
 
 
-class ChannelChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ChannelChoiceField(forms.ModelChoiceField[OfficialAccount]):
+    def label_from_instance(self, obj: OfficialAccount) -> str:
         return f"{obj} ({obj.name})"
 
 
@@ -65,6 +68,7 @@ class ItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Your own concerns, in addition to what screening suggests.",
     )
+    field_order = ["channel", *ITEM_FIELDS, "categories"]
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +112,7 @@ class DecisionForm(forms.Form):
         required=False,
         label="Message to the reporter (optional)",
     )
+    field_order = list(DECISION_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,7 +139,7 @@ class IncidentForm(forms.Form):
         help_text="What happened, when, where, and who is affected.",
     )
     channel = ChannelChoiceField(
-        queryset=OfficialAccount.objects.all(),
+        queryset=OfficialAccount.objects.none(),
         required=False,
         label="Official account concerned (if any)",
         empty_label="None / not sure",
@@ -142,6 +147,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, item: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = open_accounts()  # type: ignore[attr-defined]
         if item is not None:
             # About an item: the account is the item's channel, shown with the item.
             del self.fields["channel"]
@@ -194,7 +200,7 @@ class ConfirmRemovalForm(forms.Form):
     )
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(forms.ModelForm[Category]):
     rule_codes = forms.MultipleChoiceField(
         choices=(),
         required=False,
@@ -204,7 +210,7 @@ class CategoryForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = ("code", "name", "clause", "description", "severity", "rule_codes", "active")
+        fields = CATEGORY_FIELDS
         widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from portal.input_guard import is_text
 
 from .models import Item
-from .services import ItemData
+from .services.items import ItemData
 
 COLUMNS = ("text", "author_handle", "link", "posted_at", "external_id", "kind")
 MAX_TEXT = 10_000

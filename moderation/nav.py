@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts_registry.api import is_comms
 from portal.navigation import NavItem
 
-from .permissions import can_report_incident, can_use_moderation, is_comms
+from .permissions import can_moderate_any_channel, can_report_incident
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
     user = request.user
     items: list[NavItem] = []
-    if can_use_moderation(user):
+    if can_moderate_any_channel(user):
         items.append(NavItem("Moderation", reverse("moderation:queue"), 60))
     if is_comms(user):
         items.append(NavItem("Incidents", reverse("moderation:incident_list"), 61))

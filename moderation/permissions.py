@@ -1,42 +1,47 @@
-"""Who may do what in moderation. Pure predicates over portal.permissions, no side effects.
+"""Who may do what in moderation. Pure predicates, no side effects.
 
-Comms staff moderate every channel; an official account's admins (object permission
-``accounts_registry.administer_account``) moderate that channel's items. Any member of staff
-may report an incident; comms staff manage incidents and removal requests.
+Comms staff moderate every channel; an official account's current admins (an open row of the
+registry's access log, ``accounts_registry.api``) moderate that channel's items. Any member of
+staff may report an incident; comms staff manage incidents and removal requests.
 """
 
 from __future__ import annotations
 
-from accounts_registry.models import OfficialAccount
-from portal.permissions import AnyUser, has_object_role, has_role, objects_with_role
+from accounts_registry.api import (
+    OfficialAccount,
+    accounts_administered_by,
+    is_account_admin,
+    is_comms,
+)
+from portal.permissions import AnyUser, has_role
 from portal.roles import Role
 
-ADMINISTER_ACCOUNT = "accounts_registry.administer_account"
+from .models import Item
 
 
-def is_comms(user: AnyUser) -> bool:
-    return has_role(user, Role.COMMS_STAFF)
-
-
-def can_use_moderation(user: AnyUser) -> bool:
+def can_moderate_any_channel(user: AnyUser) -> bool:
     """Comms staff, or the admin of at least one official account."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if is_comms(user):
-        return True
-    return objects_with_role(user, ADMINISTER_ACCOUNT, OfficialAccount.objects.all()).exists()
+    return is_comms(user) or accounts_administered_by(user=user).exists()
 
 
 def can_moderate_channel(user: AnyUser, channel: OfficialAccount) -> bool:
-    return is_comms(user) or has_object_role(user, ADMINISTER_ACCOUNT, channel)
+    """Comms staff and the channel's current admins; an active superuser too, so that the
+    Django admin's actions (revoking a token) reach every channel, as they always did."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return is_comms(user) or is_account_admin(user, channel)
 
 
 def can_reopen_decision(user: AnyUser) -> bool:
+    """Comms staff set any decision aside."""
     return is_comms(user)
 
 
-def can_release_any_claim(user: AnyUser) -> bool:
-    return is_comms(user)
+def can_release_claim(user: AnyUser, item: Item) -> bool:
+    """The moderator holding the claim, or comms staff (anyone's claim)."""
+    return (item.claimed_by_id is not None and item.claimed_by_id == user.pk) or is_comms(user)
 
 
 def can_report_incident(user: AnyUser) -> bool:
@@ -52,4 +57,8 @@ def can_manage_removal_requests(user: AnyUser) -> bool:
 
 
 def can_see_statistics(user: AnyUser) -> bool:
+    return is_comms(user)
+
+
+def can_edit_categories(user: AnyUser) -> bool:
     return is_comms(user)

@@ -1,12 +1,13 @@
-"""Thin Celery tasks: the periodic removal-request reminders."""
+"""Thin Celery tasks: each calls one job of ``moderation.jobs``."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .removals import removal_requests_send_reminders
+from .jobs import removal_reminders_sweep
 
 
 @shared_task(name="moderation.tasks.send_removal_request_reminders")
 def send_removal_request_reminders() -> dict[str, int]:
-    return removal_requests_send_reminders()
+    """Hourly (``CELERY_BEAT_SCHEDULE``): the removal-request reminders and escalations."""
+    return removal_reminders_sweep()

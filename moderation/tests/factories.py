@@ -1,14 +1,14 @@
-"""Test helpers: channels (official accounts) and their admins."""
+"""Test helpers: channels (official accounts) and their admins (open access-log rows)."""
 
 from __future__ import annotations
 
 import itertools
 from typing import cast
 
-from accounts_registry.models import OfficialAccount
-from moderation.permissions import ADMINISTER_ACCOUNT
+from django.utils import timezone
+
+from accounts_registry.models import AdminAssignment, OfficialAccount
 from portal.models import OrgUnit, User
-from portal.permissions import grant_object_role
 from portal.roles import Role
 from portal.tests.factories import OrgUnitFactory, make_user
 
@@ -28,7 +28,21 @@ def make_channel(
     )
 
 
+def make_channel_admin(user: User, channel: OfficialAccount) -> AdminAssignment:
+    """Make ``user`` a current admin of ``channel``: an open row of the registry's access log
+    (created directly: the registry's services are not what these tests are about)."""
+    return AdminAssignment.objects.create(account=channel, user=user, reason="test")
+
+
+def end_channel_admin(user: User, channel: OfficialAccount) -> None:
+    """Close ``user``'s open access-log row on ``channel``."""
+    AdminAssignment.objects.filter(account=channel, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def make_account_admin(channel: OfficialAccount) -> User:
+    """A member of staff who currently administers ``channel``."""
     user = make_user(Role.STAFF)
-    grant_object_role(user, ADMINISTER_ACCOUNT, channel)
+    make_channel_admin(user, channel)
     return user

@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.incidents import incident_report
 from moderation.models import Category, Incident
-from moderation.removals import confirm_token, removal_request_create
-from moderation.services import ItemData, item_create, token_create
+from moderation.services.incidents import incident_report
+from moderation.services.items import ItemData, item_create
+from moderation.services.removals import confirm_token, removal_request_create
+from moderation.services.tokens import token_create
 from portal.models import User
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -40,8 +41,8 @@ def world(db: None) -> World:
         "admin_other": make_account_admin(other),
         "comms": comms,
     }
-    item, _ = item_create(actor=comms, channel=channel, data=ItemData(text="hello"))
-    token, _plain = token_create(actor=comms, channel=channel, name="tool")
+    item, _ = item_create(actor=comms, channel_id=channel.pk, data=ItemData(text="hello"))
+    token, _plain = token_create(actor=comms, channel_id=channel.pk, name="tool")
     incident = incident_report(
         actor=make_user(Role.STAFF), kind=Incident.Kind.SECURITY_BREACH, title="t", description="d"
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts_registry.models import OfficialAccount
 from moderation.imports import ImportRowsError, parse_csv
 from moderation.models import ChannelToken, Item
-from moderation.services import token_create, token_revoke
+from moderation.services.tokens import token_create, token_revoke
 from portal.models import AuditEvent, User
 
 
@@ -34,7 +34,7 @@ def post(
 
 @pytest.fixture
 def token(channel: OfficialAccount, channel_admin: User) -> tuple[ChannelToken, str]:
-    return token_create(actor=channel_admin, channel=channel, name="monitoring tool")
+    return token_create(actor=channel_admin, channel_id=channel.pk, name="monitoring tool")
 
 
 def test_token_is_stored_hashed_with_a_prefix(token: tuple[ChannelToken, str]) -> None:

@@ -8,17 +8,10 @@ import pytest
 from django.db import connection
 
 from accounts_registry.models import OfficialAccount
+from moderation.errors import DecisionConflictError
 from moderation.models import Decision, Item
-from moderation.services import (
-    DecisionConflictError,
-    ImportResult,
-    ItemData,
-    decision_reopen,
-    item_claim,
-    item_create,
-    item_decide,
-    items_import,
-)
+from moderation.services.decisions import decision_reopen, item_decide
+from moderation.services.items import ImportResult, ItemData, item_claim, item_create, items_import
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -47,7 +40,7 @@ def race(*calls) -> list[object]:
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_decide_at_once(postgres_only: None, channel: OfficialAccount) -> None:
     first, second = make_user(Role.COMMS_STAFF), make_user(Role.COMMS_STAFF)
-    item, _ = item_create(actor=first, channel=channel, data=ItemData(text="contested"))
+    item, _ = item_create(actor=first, channel_id=channel.pk, data=ItemData(text="contested"))
     for _round in range(3):
         results = race(
             lambda: item_decide(actor=first, item_id=item.pk, outcome="keep", reason="fine"),
@@ -65,7 +58,7 @@ def test_two_moderators_decide_at_once(postgres_only: None, channel: OfficialAcc
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_claim_at_once(postgres_only: None, channel: OfficialAccount) -> None:
     first, second = make_user(Role.COMMS_STAFF), make_user(Role.COMMS_STAFF)
-    item, _ = item_create(actor=first, channel=channel, data=ItemData(text="contested"))
+    item, _ = item_create(actor=first, channel_id=channel.pk, data=ItemData(text="contested"))
     results = race(
         lambda: item_claim(actor=first, item_id=item.pk),
         lambda: item_claim(actor=second, item_id=item.pk),
@@ -81,8 +74,8 @@ def test_concurrent_imports_of_the_same_posts(
     comms = make_user(Role.COMMS_STAFF)
     rows = [ItemData(text=f"post {n}", external_id=f"x{n}") for n in range(50)]
     results = race(
-        lambda: items_import(actor=comms, channel=channel, rows=rows, source="csv"),
-        lambda: items_import(actor=comms, channel=channel, rows=rows, source="api"),
+        lambda: items_import(actor=comms, channel_id=channel.pk, rows=rows, source="csv"),
+        lambda: items_import(actor=comms, channel_id=channel.pk, rows=rows, source="api"),
     )
     assert sum(len(r.created) for r in results if isinstance(r, ImportResult)) == 50, results
     assert Item.objects.filter(channel=channel).count() == 50

@@ -77,9 +77,9 @@ def test_comms_pages_are_accessible(
 
     from django.utils import timezone
 
-    from moderation.incidents import incident_report
     from moderation.models import Incident
-    from moderation.removals import confirm_token, removal_request_create
+    from moderation.services.incidents import incident_report
+    from moderation.services.removals import confirm_token, removal_request_create
 
     incident = incident_report(
         actor=comms_staff,
@@ -127,11 +127,11 @@ def test_report_an_incident_from_an_item(
     channel_admin: User,
 ) -> None:
     from moderation.models import Incident
-    from moderation.services import ItemData, item_create
+    from moderation.services.items import ItemData, item_create
 
     item, _ = item_create(
         actor=channel_admin,
-        channel=channel,
+        channel_id=channel.pk,
         data=ItemData(text="Our lecturer should be sacked, I know where she lives"),
     )
     sign_in(page, channel_admin)

@@ -7,9 +7,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from moderation.incidents import incident_report, incident_tick_step, incident_transition
+from moderation.errors import ModerationError
 from moderation.models import Incident, IncidentStep
-from moderation.services import ModerationError
+from moderation.services.incidents import incident_report, incident_tick_step, incident_transition
 from portal.models import AuditEvent, User
 from portal.roles import Role
 from portal.tests.factories import make_user

@@ -8,21 +8,23 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts_registry.models import OfficialAccount
-from moderation.incidents import incident_report, suggested_incident_kind
+from moderation.errors import ModerationError
 from moderation.models import Category, Incident, Item
-from moderation.permissions import ADMINISTER_ACCOUNT
-from moderation.services import ItemData, ModerationError, item_create
+from moderation.selectors import suggested_incident_kind
+from moderation.services.incidents import incident_report
+from moderation.services.items import ItemData, item_create
 from portal.models import AuditEvent, User
-from portal.permissions import grant_object_role, revoke_object_role
 from portal.roles import Role
 from portal.tests.factories import make_user
+
+from .factories import end_channel_admin, make_channel_admin
 
 
 @pytest.fixture
 def item(channel: OfficialAccount, comms_staff: User) -> Item:
     made, _ = item_create(
         actor=comms_staff,
-        channel=channel,
+        channel_id=channel.pk,
         data=ItemData(
             text="You lecturers are a disgrace, we know where you park", author_handle="x"
         ),
@@ -86,11 +88,11 @@ def test_kind_is_a_suggestion_the_reporter_can_change(
 ) -> None:
     threat, _ = item_create(
         actor=channel_admin,
-        channel=channel,
+        channel_id=channel.pk,
         data=ItemData(text="Watch your back"),
-        categories=[Category.objects.get(code="threat")],
+        category_ids=[c.pk for c in [Category.objects.get(code="threat")]],
     )
-    assert suggested_incident_kind(threat) == Incident.Kind.STAFF_HARASSMENT
+    assert suggested_incident_kind(item=threat) == Incident.Kind.STAFF_HARASSMENT
     client.force_login(channel_admin)
     form = client.get(incident_url(threat.pk)).context["form"]
     assert form["kind"].value() == Incident.Kind.STAFF_HARASSMENT
@@ -125,7 +127,7 @@ def test_service_refuses_an_item_the_actor_may_not_see(
 ) -> None:
     with pytest.raises(ModerationError, match="no moderation item"):
         incident_report(
-            actor=other_admin, kind="policy_breach", title="t", description="d", item=item
+            actor=other_admin, kind="policy_breach", title="t", description="d", item_id=item.pk
         )
     with pytest.raises(ModerationError, match="another official account"):
         incident_report(
@@ -133,8 +135,8 @@ def test_service_refuses_an_item_the_actor_may_not_see(
             kind="policy_breach",
             title="t",
             description="d",
-            item=item,
-            channel=other_channel,
+            item_id=item.pk,
+            channel_id=other_channel.pk,
         )
     assert not Incident.objects.exists()
 
@@ -147,7 +149,7 @@ def test_timeline_shows_the_incident(
         kind="staff_harassment",
         title="Abuse",
         description="d",
-        item=item,
+        item_id=item.pk,
     )
     timeline = reverse("moderation:item_timeline", kwargs={"pk": item.pk})
     detail = reverse("moderation:incident_detail", kwargs={"pk": incident.pk})
@@ -158,7 +160,7 @@ def test_timeline_shows_the_incident(
 
     # Another admin of the channel sees that an incident exists, not who reported what.
     colleague = make_user(Role.STAFF)
-    grant_object_role(colleague, ADMINISTER_ACCOUNT, channel)
+    make_channel_admin(colleague, channel)
     client.force_login(colleague)
     page = client.get(timeline).content.decode()
     assert f"Incident #{incident.pk} reported" in page
@@ -170,13 +172,13 @@ def test_incident_page_links_the_item_only_for_those_who_may_see_it(
     client: Client, item: Item, channel: OfficialAccount, channel_admin: User
 ) -> None:
     incident = incident_report(
-        actor=channel_admin, kind="policy_breach", title="t", description="d", item=item
+        actor=channel_admin, kind="policy_breach", title="t", description="d", item_id=item.pk
     )
     detail = reverse("moderation:incident_detail", kwargs={"pk": incident.pk})
     item_url = reverse("moderation:item_detail", kwargs={"pk": item.pk})
     client.force_login(channel_admin)
     assert item_url in client.get(detail).content.decode()
-    revoke_object_role(channel_admin, ADMINISTER_ACCOUNT, channel)
+    end_channel_admin(channel_admin, channel)
     page = client.get(detail).content.decode()
     assert item_url not in page and item.excerpt not in page
     assert "a moderation item you cannot open" in page

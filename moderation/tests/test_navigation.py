@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.handlers.wsgi import WSGIRequest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -10,7 +11,7 @@ from moderation import dashboard, nav
 from portal.models import User
 
 
-def _request(user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+def _request(user: User | AnonymousUser) -> WSGIRequest:
     request = RequestFactory().get("/")
     request.user = user
     return request

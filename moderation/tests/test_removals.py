@@ -10,15 +10,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from moderation.errors import ModerationError
+from moderation.jobs import removal_reminders_sweep
 from moderation.models import RemovalRequest
-from moderation.removals import (
+from moderation.services.removals import (
     confirm_token,
     confirm_url,
     removal_request_create,
     removal_request_withdraw,
-    removal_requests_send_reminders,
 )
-from moderation.services import ModerationError
 from moderation.tasks import send_removal_request_reminders
 from portal.models import AuditEvent, OutboundEmail, User
 
@@ -83,17 +83,17 @@ def test_reminders_before_at_and_after_deadline_once_each(
     removal: RemovalRequest, comms_staff: User
 ) -> None:
     deadline = removal.deadline
-    assert removal_requests_send_reminders(now=deadline - timedelta(days=2)) == {
+    assert removal_reminders_sweep(now=deadline - timedelta(days=2)) == {
         "before": 0,
         "due": 0,
         "escalate": 0,
     }
-    assert removal_requests_send_reminders(now=deadline - timedelta(hours=5))["before"] == 1
-    assert removal_requests_send_reminders(now=deadline - timedelta(hours=4))["before"] == 0
-    assert removal_requests_send_reminders(now=deadline + timedelta(hours=1))["due"] == 1
-    assert removal_requests_send_reminders(now=deadline + timedelta(hours=2))["due"] == 0
-    assert removal_requests_send_reminders(now=deadline + timedelta(hours=49))["escalate"] == 1
-    assert removal_requests_send_reminders(now=deadline + timedelta(hours=50)) == {
+    assert removal_reminders_sweep(now=deadline - timedelta(hours=5))["before"] == 1
+    assert removal_reminders_sweep(now=deadline - timedelta(hours=4))["before"] == 0
+    assert removal_reminders_sweep(now=deadline + timedelta(hours=1))["due"] == 1
+    assert removal_reminders_sweep(now=deadline + timedelta(hours=2))["due"] == 0
+    assert removal_reminders_sweep(now=deadline + timedelta(hours=49))["escalate"] == 1
+    assert removal_reminders_sweep(now=deadline + timedelta(hours=50)) == {
         "before": 0,
         "due": 0,
         "escalate": 0,
@@ -114,7 +114,7 @@ def test_confirmed_and_withdrawn_requests_are_left_alone(
     removal_request_withdraw(actor=comms_staff, request_id=removal.pk, reason="Resolved by phone")
     with pytest.raises(ModerationError):
         removal_request_withdraw(actor=comms_staff, request_id=removal.pk, reason="again")
-    assert removal_requests_send_reminders(now=removal.deadline + timedelta(days=5)) == {
+    assert removal_reminders_sweep(now=removal.deadline + timedelta(days=5)) == {
         "before": 0,
         "due": 0,
         "escalate": 0,

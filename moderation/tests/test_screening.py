@@ -6,8 +6,7 @@ import pytest
 
 from accounts_registry.models import OfficialAccount
 from moderation.models import Category, Item
-from moderation.services import ItemData, items_import
-from moderation.suggestions import priority_for, reach_points
+from moderation.services.items import ItemData, items_import, priority_for, reach_points
 
 # text -> category code that must be suggested
 FLAGGED = [
@@ -44,7 +43,7 @@ CLEAN = [
 def imported(channel: OfficialAccount, comms_staff) -> dict[str, Item]:
     rows = [ItemData(text=t, external_id=f"x{n}") for n, (t, _c) in enumerate(FLAGGED)]
     rows += [ItemData(text=t, external_id=f"c{n}") for n, t in enumerate(CLEAN)]
-    items_import(actor=comms_staff, channel=channel, rows=rows, source=Item.Source.CSV)
+    items_import(actor=comms_staff, channel_id=channel.pk, rows=rows, source=Item.Source.CSV)
     return {i.text: i for i in Item.objects.prefetch_related("suggestions__category")}
 
 

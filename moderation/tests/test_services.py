@@ -7,29 +7,22 @@ from django.core import mail
 from django.db.models import Model
 
 from accounts_registry.models import OfficialAccount
+from moderation.errors import DecisionConflictError, ModerationError
 from moderation.models import Category, Decision, Item
-from moderation.services import (
-    DecisionConflictError,
-    ItemData,
-    ModerationError,
-    decision_reopen,
-    escalation_address,
-    item_claim,
-    item_create,
-    item_decide,
-    item_release,
-    items_import,
-)
+from moderation.services.decisions import decision_reopen, escalation_address, item_decide
+from moderation.services.items import ItemData, item_claim, item_create, item_release, items_import
 from portal.models import AuditEvent, OutboundEmail, User
 from portal.roles import Role
 from portal.tests.factories import make_user
 
+from .factories import make_channel_admin
+
 
 @pytest.fixture
 def item(channel: OfficialAccount, comms_staff: User) -> Item:
-    return item_create(actor=comms_staff, channel=channel, data=ItemData(text="You are so stupid"))[
-        0
-    ]
+    return item_create(
+        actor=comms_staff, channel_id=channel.pk, data=ItemData(text="You are so stupid")
+    )[0]
 
 
 def actions(obj: Model) -> list[str]:
@@ -54,9 +47,9 @@ def test_moderator_categories_add_to_suggestions(
 ) -> None:
     item, _ = item_create(
         actor=comms_staff,
-        channel=channel,
+        channel_id=channel.pk,
         data=ItemData(text="Nice weather"),
-        categories=[category("grievance")],
+        category_ids=[c.pk for c in [category("grievance")]],
     )
     assert [(s.category.code, s.rule_code) for s in item.suggestions.all()] == [("grievance", "")]
     assert item.priority == 30 + 5
@@ -66,17 +59,17 @@ def test_admin_of_another_channel_cannot_enter_items(
     channel: OfficialAccount, other_admin: User
 ) -> None:
     with pytest.raises(ModerationError):
-        item_create(actor=other_admin, channel=channel, data=ItemData(text="hello"))
+        item_create(actor=other_admin, channel_id=channel.pk, data=ItemData(text="hello"))
 
 
 def test_same_external_post_entered_twice_is_one_item(
     channel: OfficialAccount, channel_admin: User
 ) -> None:
     first, created = item_create(
-        actor=channel_admin, channel=channel, data=ItemData(text="a", external_id="p1")
+        actor=channel_admin, channel_id=channel.pk, data=ItemData(text="a", external_id="p1")
     )
     again, created_again = item_create(
-        actor=channel_admin, channel=channel, data=ItemData(text="a", external_id="p1")
+        actor=channel_admin, channel_id=channel.pk, data=ItemData(text="a", external_id="p1")
     )
     assert created and not created_again and first.pk == again.pk
 
@@ -87,11 +80,13 @@ def test_double_import_counts_already_present(
     rows = [ItemData(text=f"post {n}", external_id=f"e{n}") for n in range(5)] + [
         ItemData(text="no id")
     ]
-    first = items_import(actor=channel_admin, channel=channel, rows=rows, source=Item.Source.CSV)
+    first = items_import(
+        actor=channel_admin, channel_id=channel.pk, rows=rows, source=Item.Source.CSV
+    )
     assert first.summary == "6 new, 0 already present"
     second = items_import(
         actor=channel_admin,
-        channel=channel,
+        channel_id=channel.pk,
         rows=[
             *rows[:5],
             ItemData(text="post 9", external_id="e9"),
@@ -103,7 +98,9 @@ def test_double_import_counts_already_present(
     assert Item.objects.filter(channel=channel).count() == 7
     assert AuditEvent.objects.filter(action="moderation.items.imported").count() == 2
     # The same external id on another channel is another post.
-    other = items_import(actor=None, channel=other_channel, rows=rows[:1], source=Item.Source.API)
+    other = items_import(
+        actor=None, channel_id=other_channel.pk, rows=rows[:1], source=Item.Source.API
+    )
     assert other.summary == "1 new, 0 already present"
 
 
@@ -130,10 +127,7 @@ def test_claimed_item_is_refused_to_others_until_released(
     with pytest.raises(DecisionConflictError, match="claimed this item"):
         item_decide(actor=other, item_id=item.pk, outcome="keep", reason="fine")
     second_admin = make_user(Role.STAFF)
-    from moderation.permissions import ADMINISTER_ACCOUNT
-    from portal.permissions import grant_object_role
-
-    grant_object_role(second_admin, ADMINISTER_ACCOUNT, item.channel)
+    make_channel_admin(second_admin, item.channel)
     with pytest.raises(ModerationError, match="Only"):
         item_release(actor=second_admin, item_id=item.pk)
     item_release(actor=comms_staff, item_id=item.pk)  # comms may release anyone's claim
@@ -170,7 +164,7 @@ def test_remove_and_block_need_a_category(item: Item, channel_admin: User, outco
         item_id=item.pk,
         outcome=outcome,
         reason="rude",
-        category=category("profanity"),
+        category_id=category("profanity").pk,
     )
     assert decision.outcome == outcome
     assert decision.category is not None and decision.category.code == "profanity"
@@ -207,7 +201,7 @@ def test_message_to_reporter(
 ) -> None:
     item, _ = item_create(
         actor=channel_admin,
-        channel=channel,
+        channel_id=channel.pk,
         data=ItemData(text="rubbish", reporter_email="member.of.public@example.com"),
     )
     item_decide(
@@ -247,7 +241,7 @@ def test_second_decision_is_refused_with_a_clear_message(
             item_id=item.pk,
             outcome="remove",
             reason="x",
-            category=category("profanity"),
+            category_id=category("profanity").pk,
         )
     assert Decision.objects.filter(item=item).count() == 1
 
@@ -280,7 +274,7 @@ def test_reopen_keeps_history_and_allows_a_new_decision(
         item_id=item.pk,
         outcome="remove",
         reason="insult",
-        category=category("profanity"),
+        category_id=category("profanity").pk,
     )
     assert list(item.decisions.order_by("id")) == [first, second]
     assert "moderation.item.reopened" in actions(item)

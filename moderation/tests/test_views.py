@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from accounts_registry.models import OfficialAccount
 from moderation.models import Category, ChannelToken, Item
-from moderation.services import ItemData, item_create, item_decide, items_import
+from moderation.services.decisions import item_decide
+from moderation.services.items import ItemData, item_create, items_import
 from portal.models import User
 
 CSV = (
@@ -63,7 +64,7 @@ def test_admin_cannot_import_into_another_channel(
 def test_decide_through_the_page_and_conflict_message(
     client: Client, channel: OfficialAccount, channel_admin: User, comms_staff: User
 ) -> None:
-    item, _ = item_create(actor=channel_admin, channel=channel, data=ItemData(text="hello"))
+    item, _ = item_create(actor=channel_admin, channel_id=channel.pk, data=ItemData(text="hello"))
     client.force_login(channel_admin)
     url = reverse("moderation:item_decide", kwargs={"pk": item.pk})
     response = client.post(url, {"outcome": "remove", "reason": "", "message_to_reporter": "kept"})
@@ -123,7 +124,7 @@ def test_token_plain_value_shown_once(
 def test_statistics(client: Client, channel: OfficialAccount, comms_staff: User) -> None:
     result = items_import(
         actor=comms_staff,
-        channel=channel,
+        channel_id=channel.pk,
         rows=[ItemData(text="fuck off"), ItemData(text="hi")],
         source="csv",
     )
@@ -132,7 +133,7 @@ def test_statistics(client: Client, channel: OfficialAccount, comms_staff: User)
         item_id=result.created[0],
         outcome="remove",
         reason="x",
-        category=Category.objects.get(code="profanity"),
+        category_id=Category.objects.get(code="profanity").pk,
     )
     client.force_login(comms_staff)
     stats = client.get(reverse("moderation:statistics")).context["stats"]
@@ -146,12 +147,12 @@ def test_queue_filters(
 ) -> None:
     items_import(
         actor=comms_staff,
-        channel=channel,
+        channel_id=channel.pk,
         rows=[ItemData(text="bit.ly/abc123 win"), ItemData(text="ok")],
         source="csv",
     )
     items_import(
-        actor=comms_staff, channel=other_channel, rows=[ItemData(text="hello")], source="csv"
+        actor=comms_staff, channel_id=other_channel.pk, rows=[ItemData(text="hello")], source="csv"
     )
     client.force_login(comms_staff)
     url = reverse("moderation:queue")
@@ -180,7 +181,7 @@ def test_queue_query_count_is_constant(
         texts = ["fuck this", "bit.ly/xyz123 free iphone", "hello there", "call 07700 900123"]
         items_import(
             actor=comms_staff,
-            channel=channel,
+            channel_id=channel.pk,
             rows=[ItemData(text=texts[i % 4]) for i in range(n)],
             source="csv",
         )
@@ -237,7 +238,7 @@ def test_item_page_shows_the_authors_history(
 ) -> None:
     result = items_import(
         actor=comms_staff,
-        channel=channel,
+        channel_id=channel.pk,
         rows=[
             ItemData(text="fuck off", author_handle="troll"),
             ItemData(text="again", author_handle="troll"),
@@ -249,7 +250,7 @@ def test_item_page_shows_the_authors_history(
         item_id=result.created[0],
         outcome="block",
         reason="abuse",
-        category=Category.objects.get(code="profanity"),
+        category_id=Category.objects.get(code="profanity").pk,
     )
     client.force_login(comms_staff)
     page = client.get(
@@ -268,7 +269,7 @@ def test_median_time_to_decision(channel: OfficialAccount, comms_staff: User) ->
 
     result = items_import(
         actor=comms_staff,
-        channel=channel,
+        channel_id=channel.pk,
         rows=[ItemData(text=f"t{n}") for n in range(3)],
         source="csv",
     )

@@ -20,7 +20,7 @@ from accounts_registry.tests.factories import active_account, make_cast, submitt
 from groups.models import AlumniGroup, CommitteeMembership
 from groups.tests.factories import make_committee, make_group
 from moderation.models import Category, ChannelToken
-from moderation.services import token_create
+from moderation.services.tokens import token_create
 from moderation.tests.factories import make_channel
 from portal.models import AuditEvent, OrgUnit, User
 from portal.roles import Role
@@ -288,7 +288,7 @@ def test_ending_a_seat_in_the_admin_removes_committee_access(client: Client) -> 
 
 def test_tokens_are_revoked_through_the_service(client: Client, superuser: User) -> None:
     channel = make_channel()
-    token, _plain = token_create(actor=superuser, channel=channel, name="CSV bot")
+    token, _plain = token_create(actor=superuser, channel_id=channel.pk, name="CSV bot")
     client.force_login(superuser)
     change = reverse("admin:moderation_channeltoken_change", args=[token.pk])
     page = client.get(change)
@@ -514,7 +514,7 @@ def test_every_list_and_detail_page_renders(client: Client, superuser: User) -> 
     make_committee(make_group())
     active_account(make_cast())
     pair()
-    token_create(actor=superuser, channel=make_channel(), name="bot")
+    token_create(actor=superuser, channel_id=make_channel().pk, name="bot")
     client.force_login(superuser)
     for model in admin.site._registry:
         opts = model._meta

@@ -17,8 +17,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
-from moderation.incidents import incident_report
-from moderation.removals import removal_request_create
 
 from accounts_registry.tests.factories import make_cast, submitted
 from groups.models import OutsidePresence
@@ -29,7 +27,10 @@ from groups.tests.factories import make_committee, make_group, make_request
 from mentoring.tests.factories import pair
 from moderation.defaults import ensure_default_categories
 from moderation.models import Category, Incident, Item
-from moderation.services import ItemData, item_create, token_create
+from moderation.services.incidents import incident_report
+from moderation.services.items import ItemData, item_create
+from moderation.services.removals import removal_request_create
+from moderation.services.tokens import token_create
 from moderation.tests.factories import make_account_admin, make_channel
 from portal.input_guard import refused_part
 from portal.roles import STAFF_ROLES, Role
@@ -102,10 +103,14 @@ def world() -> dict[str, Any]:
     comms = make_user(Role.COMMS_STAFF)
     channel = make_channel()
     make_account_admin(channel)
-    item, _ = item_create(actor=comms, channel=channel, data=ItemData(text="A comment"))
-    token, _plain = token_create(actor=comms, channel=channel, name="Feed")
+    item, _ = item_create(actor=comms, channel_id=channel.pk, data=ItemData(text="A comment"))
+    token, _plain = token_create(actor=comms, channel_id=channel.pk, name="Feed")
     incident = incident_report(
-        actor=comms, kind=Incident.Kind.POLICY_BREACH, title="T", description="D", channel=channel
+        actor=comms,
+        kind=Incident.Kind.POLICY_BREACH,
+        title="T",
+        description="D",
+        channel_id=channel.pk,
     )
     removal = removal_request_create(
         actor=comms,
@@ -286,7 +291,9 @@ def test_multipart_field_with_nul_is_400(channel_and_admin: tuple[Any, Client]) 
 def test_moderation_json_endpoint_answers_a_json_400(body: str | bytes) -> None:
     ensure_default_categories()
     channel = make_channel()
-    _token, plain = token_create(actor=make_user(Role.COMMS_STAFF), channel=channel, name="Feed")
+    _token, plain = token_create(
+        actor=make_user(Role.COMMS_STAFF), channel_id=channel.pk, name="Feed"
+    )
     client = Client(raise_request_exception=False)
     response = client.post(
         f"/moderation/api/channels/{channel.pk}/items",

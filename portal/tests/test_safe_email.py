@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import timezone
-from moderation.removals import removal_request_confirm, removal_request_create
 
 from accounts_registry.forms import AccountRequestForm, ActivationForm, RegisterExistingForm
 from groups.forms import CommunicationForm, GroupForm, RequestForm
@@ -23,7 +22,9 @@ from mentoring.forms import ProgrammeForm
 from moderation.defaults import ensure_default_categories
 from moderation.forms import RemovalRequestForm
 from moderation.models import Decision
-from moderation.services import ItemData, item_create, item_decide
+from moderation.services.decisions import item_decide
+from moderation.services.items import ItemData, item_create
+from moderation.services.removals import removal_request_confirm, removal_request_create
 from moderation.tests.factories import make_channel
 from portal.mail import email_deliver, email_queue_rendered
 from portal.models import OutboundEmail
@@ -55,7 +56,7 @@ def test_escalated_hostile_comment_reaches_management_as_text(
     """The reported defect: an escalated public comment arrived as live HTML."""
     ensure_default_categories()
     comms = make_user(Role.COMMS_STAFF)
-    item, _ = item_create(actor=comms, channel=make_channel(), data=ItemData(text=HOSTILE))
+    item, _ = item_create(actor=comms, channel_id=make_channel().pk, data=ItemData(text=HOSTILE))
     with django_capture_on_commit_callbacks(execute=True):
         item_decide(
             actor=comms,

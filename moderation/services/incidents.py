@@ -1,22 +1,18 @@
-"""Incident services (004 §6): report, triage, escalate, close, and the security checklist."""
+"""Incidents (004 §6): report, triage, escalate, close, and the security breach checklist."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts_registry.models import OfficialAccount
+from accounts_registry.api import official_accounts
+from moderation.errors import ModerationError
+from moderation.models import Incident, IncidentStep
+from moderation.permissions import can_manage_incidents, can_report_incident
+from moderation.selectors import comms_staff_emails, items_visible_to
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
-
-from .models import Incident, IncidentStep, Item
-from .permissions import can_manage_incidents, can_report_incident
-from .selectors import comms_staff_emails, items_visible_to
-from .services import ModerationError
-
-# Suggested categories that point to people being targeted rather than a plain policy breach.
-HARASSMENT_CATEGORY_CODES = frozenset({"threat", "grievance"})
 
 # state -> states it may move to
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -37,20 +33,27 @@ def incident_report(
     kind: str,
     title: str,
     description: str,
-    channel: OfficialAccount | None = None,
-    item: Item | None = None,
+    channel_id: int | None = None,
+    item_id: int | None = None,
 ) -> Incident:
     """Any member of staff reports an incident; every comms staff member is emailed at once.
 
-    An incident about a moderation ``item`` may only be reported by someone who may see that
-    item; it concerns the item's channel (given no ``channel``, the item's is used).
+    An incident about a moderation item (``item_id``) may only be reported by someone who may
+    see that item; it concerns the item's channel (given no ``channel_id``, the item's is used).
     """
     if not can_report_incident(actor):
         raise ModerationError("Only members of staff can report incidents here.")
     if kind not in Incident.Kind.values:
-        raise ModerationError("Choose the kind of incident.")
-    if item is not None:
-        if not items_visible_to(user=actor).filter(pk=item.pk).exists():
+        raise ModerationError("Choose the kind of incident.", field="kind")
+    channel = None
+    if channel_id is not None:
+        channel = official_accounts().filter(pk=channel_id).first()
+        if channel is None:
+            raise ModerationError("There is no official account with that number.", field="channel")
+    item = None
+    if item_id is not None:
+        item = items_visible_to(user=actor).select_related("channel").filter(pk=item_id).first()
+        if item is None:
             raise ModerationError("There is no moderation item with that number.")
         if channel is None:
             channel = item.channel
@@ -84,18 +87,6 @@ def incident_report(
             category="moderation.incident.reported",
         )
     return incident
-
-
-def suggested_incident_kind(item: Item) -> str:
-    """The kind to offer first for an incident about ``item`` (the reporter may change it):
-    harassment of staff when screening or the decision points at threats or comments on staff,
-    otherwise a breach of the policy."""
-    codes = {s.category.code for s in item.suggestions.select_related("category")}
-    active = item.decisions.filter(active=True, category__isnull=False).select_related("category")
-    codes.update(d.category.code for d in active if d.category is not None)
-    if codes & HARASSMENT_CATEGORY_CODES:
-        return Incident.Kind.STAFF_HARASSMENT
-    return Incident.Kind.POLICY_BREACH
 
 
 def _lock(incident_id: int) -> Incident:

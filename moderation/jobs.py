@@ -1,0 +1,113 @@
+"""Scheduled sweeps of moderation: removal-request reminders and the escalation of overdue ones.
+
+Reminders go out in three stages, each at most once per request (``portal.reminders``):
+
+* ``before``: the deadline is less than ``MODERATION_REMOVAL_REMINDER_HOURS`` (24) away;
+* ``due``: the deadline has passed - a last reminder to the owner;
+* ``escalate``: ``MODERATION_REMOVAL_ESCALATE_AFTER_HOURS`` (48) after the deadline, comms are
+  told and the request becomes escalated.
+
+Each stage claims its due rows in one set-based query (``select_for_update(skip_locked=True)``,
+leaving out the requests already reminded at that stage) inside one transaction, so a
+concurrent run skips the rows this one holds and a second run finds nothing to do; the
+reminder claim makes a resend impossible even when a row is claimed again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.mail import email_queue
+from portal.models import Reminder
+from portal.reminders import reminder_claim
+
+from .models import RemovalRequest
+from .selectors import comms_staff_emails
+from .services.removals import email_owner
+
+REMINDER_KIND = "moderation.removal_request"
+
+
+def _hours(name: str, default: int) -> timedelta:
+    return timedelta(hours=int(getattr(settings, name, default)))
+
+
+def _not_yet_reminded(requests: QuerySet[RemovalRequest], stage: str) -> QuerySet[RemovalRequest]:
+    reminded = Reminder.objects.filter(
+        kind=REMINDER_KIND,
+        target_type=ContentType.objects.get_for_model(RemovalRequest),
+        target_id=Cast(OuterRef("pk"), CharField()),
+        period=stage,
+    )
+    return (
+        requests.filter(~Exists(reminded))
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+    )
+
+
+def _claim(request: RemovalRequest, stage: str) -> bool:
+    return reminder_claim(kind=REMINDER_KIND, target=request, period=stage)
+
+
+def removal_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Send every removal-request reminder now due and escalate the overdue requests.
+
+    Idempotent: running it twice sends nothing the second time.
+    """
+    now = now or timezone.now()
+    before = _hours("MODERATION_REMOVAL_REMINDER_HOURS", 24)
+    escalate_after = _hours("MODERATION_REMOVAL_ESCALATE_AFTER_HOURS", 48)
+    sent = {"before": 0, "due": 0, "escalate": 0}
+    waiting = RemovalRequest.objects.filter(state=RemovalRequest.State.SENT)
+    with transaction.atomic():
+        soon = waiting.filter(deadline__gt=now, deadline__lte=now + before)
+        for request in _not_yet_reminded(soon, "before"):
+            if _claim(request, "before"):
+                email_owner(request, "removal_reminder", "Reminder: please remove content for")
+                sent["before"] += 1
+    with transaction.atomic():
+        due = waiting.filter(deadline__lte=now, deadline__gt=now - escalate_after)
+        for request in _not_yet_reminded(due, "due"):
+            if _claim(request, "due"):
+                email_owner(request, "removal_due", "Deadline passed: please remove content for")
+                sent["due"] += 1
+    with transaction.atomic():
+        overdue = list(
+            _not_yet_reminded(
+                waiting.filter(deadline__lte=now - escalate_after), "escalate"
+            ).select_related("requested_by")
+        )
+        claimed = [request for request in overdue if _claim(request, "escalate")]
+        if not claimed:
+            return sent
+        RemovalRequest.objects.filter(pk__in=[r.pk for r in claimed]).update(
+            state=RemovalRequest.State.ESCALATED, escalated_at=now
+        )
+        recipients = comms_staff_emails()
+        for request in claimed:
+            request.state, request.escalated_at = RemovalRequest.State.ESCALATED, now
+            audit_record(
+                actor=None,
+                action="moderation.removal_request.escalated",
+                target=request,
+                old={"state": RemovalRequest.State.SENT},
+                new={"state": request.state},
+            )
+            email_queue(
+                to=recipients or [request.requested_by.email],
+                subject=f"Overdue removal request: {request.owner_name}",
+                template="moderation/email/removal_escalated",
+                context={"request": request},
+                category="moderation.removal_request.escalated",
+            )
+            sent["escalate"] += 1
+    return sent
