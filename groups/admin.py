@@ -29,10 +29,17 @@ from groups.models import (
     RequestMessage,
     RequestPause,
 )
-from groups.services.groups import committee_appoint, committee_end, group_create, group_update
+from groups.services.groups import (
+    GROUP_FIELDS,
+    committee_appoint,
+    committee_end,
+    group_create,
+    group_update,
+)
 from portal.admin_base import ReadOnlyInline, WorkflowAdmin, admin_actor
 
-GROUP_DETAIL_FIELDS = ("name", "kind", "place", "country", "description")
+# A group's details; its status changes through the list's actions.
+GROUP_DETAIL_FIELDS = tuple(f for f in GROUP_FIELDS if f != "status")
 
 
 class CommitteeInline(ReadOnlyInline):

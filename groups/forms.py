@@ -15,6 +15,9 @@ from groups.models import (
     GroupRequest,
     OutsidePresence,
 )
+from groups.services.groups import GROUP_FIELDS
+from groups.services.plans import PLAN_FIELDS
+from groups.services.presences import PRESENCE_FIELDS
 from groups.services.requests import EDITABLE_FIELDS, RequestDetails
 from portal.input_guard import single_line_fields, validate_single_line
 
@@ -22,7 +25,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(forms.ModelForm[GroupRequest]):
     """The short form a committee fills in for an event or communication."""
 
     event_url = forms.URLField(
@@ -158,10 +161,10 @@ class CommunicationForm(forms.Form):
     )
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(forms.ModelForm[AnnualPlan]):
     class Meta:
         model = AnnualPlan
-        fields = ("objectives", "communication_plan")
+        fields = PLAN_FIELDS  # what plan_save takes besides the months' activities
         labels = {"communication_plan": "Communication plan"}
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 4}),
@@ -193,7 +196,7 @@ class PlanReviewForm(forms.Form):
     )
 
 
-class PresenceForm(forms.ModelForm):
+class PresenceForm(forms.ModelForm[OutsidePresence]):
     url = forms.URLField(
         label="Address (URL)",
         required=False,
@@ -204,7 +207,7 @@ class PresenceForm(forms.ModelForm):
 
     class Meta:
         model = OutsidePresence
-        fields = ("kind", "platform", "name", "url")
+        fields = PRESENCE_FIELDS  # what presence_register takes
         labels = {"name": "Name of the site, page or group", "url": "Address (URL)"}
         help_texts = {
             "url": "Not needed for WhatsApp, Telegram or WeChat groups: those stay private.",
@@ -217,10 +220,10 @@ class FlagForm(forms.Form):
     )
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(forms.ModelForm[AlumniGroup]):
     class Meta:
         model = AlumniGroup
-        fields = ("name", "kind", "place", "country", "description", "status")
+        fields = GROUP_FIELDS  # what group_update accepts
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from groups.models import (
     COMMITTEE_PERM,
@@ -339,4 +341,35 @@ def memberships_with_history(*, user: AnyUser) -> QuerySet[Membership]:
     """The user's current memberships, each with its consent history (two queries)."""
     return memberships_of(user=user).prefetch_related(
         Prefetch("consent_events", queryset=ConsentEvent.objects.order_by("-at", "-id"))
+    )
+
+
+def staff_request_counts(*, now: datetime | None = None) -> dict[str, int]:
+    """The team's dashboard figures: open, overdue and due-today requests, plans to review."""
+    now = now or timezone.now()
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
+    on_clock = Q(status__in=GroupRequest.ON_TEAM_CLOCK)
+    counts: dict[str, int] = GroupRequest.objects.filter(
+        status__in=GroupRequest.OPEN_STATUSES
+    ).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=on_clock & Q(due_at__lte=now)),
+        today=Count("pk", filter=on_clock & Q(due_at__gt=now, due_at__lte=end_of_day)),
+    )
+    counts["plans_waiting"] = AnnualPlan.objects.filter(status=AnnualPlan.Status.SUBMITTED).count()
+    return counts
+
+
+class CommitteeRequestCounts(TypedDict):
+    open: int
+    changes: int
+
+
+def committee_groups_with_counts(
+    *, user: AnyUser
+) -> QuerySet[WithAnnotations[AlumniGroup, CommitteeRequestCounts]]:
+    """The user's committee groups, each with ``open`` and ``changes`` request counts."""
+    return groups_on_committee(user=user).annotate(
+        open=Count("requests", filter=Q(requests__status__in=GroupRequest.OPEN_STATUSES)),
+        changes=Count("requests", filter=Q(requests__status=GroupRequest.Status.CHANGES_REQUESTED)),
     )

@@ -14,7 +14,7 @@ from portal.roles import Role
 from portal.tests.factories import make_user
 
 
-class AlumniGroupFactory(factory.django.DjangoModelFactory):
+class AlumniGroupFactory(factory.django.DjangoModelFactory[AlumniGroup]):
     class Meta:
         model = AlumniGroup
         django_get_or_create = ("slug",)

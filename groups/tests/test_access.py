@@ -1,21 +1,33 @@
 """Every groups URL for every role: anonymous, alumnus, committee of this group, committee of
 another group, engagement staff. Pages a role may not use answer 403 (role pages) or 404
-(another group's objects); anonymous visitors of non-public pages are sent to sign in."""
+(another group's objects); anonymous visitors of non-public pages are sent to sign in.
+
+A POST's status says little (a refused action redirects too), so each POST is also checked for
+its effect: the state it would change is read before and after every role's attempt, and it
+changes exactly for the roles that may act."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
 
-from groups.models import AnnualPlan, CommitteeMembership, OutsidePresence
+from groups.models import (
+    AnnualPlan,
+    CommitteeMembership,
+    Membership,
+    OutsidePresence,
+    RequestMessage,
+)
 from groups.services.communications import unsubscribe_token
 from groups.services.groups import committee_appoint, membership_join
 from groups.services.plans import plan_save
 from groups.services.presences import presence_register
 from groups.services.requests import request_ask_changes
 from groups.tests.factories import make_committee, make_group, make_request
+from portal.models import User
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -23,10 +35,16 @@ ROLES = ("anonymous", "alumnus", "committee", "other_committee", "staff")
 LOGIN = "login"  # a redirect to the sign-in page
 
 
+Expected = dict[str, int | str]
+
+
 @dataclass
 class World:
-    users: dict
-    urls: dict
+    users: dict[str, User | None]
+    urls: dict[str, str]
+    post_data: dict[str, str] = field(default_factory=dict)
+    # URL name -> a reading of the state a POST to it would change
+    state: dict[str, Callable[[], object]] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -58,6 +76,7 @@ def world(db) -> World:
     )
     spare = make_user(Role.ALUMNUS)
     seat = committee_appoint(actor=staff, group_id=group.pk, user_id=spare.pk, role="member")
+    candidate = make_user(Role.ALUMNUS)  # whom the committee_appoint POST names
     assert isinstance(plan, AnnualPlan) and isinstance(seat, CommitteeMembership)
     g = "/groups"
     urls = {
@@ -68,7 +87,7 @@ def world(db) -> World:
         "group_ics": f"{g}/g/kenya/events.ics",
         "unsubscribe": f"{g}/unsubscribe/{unsubscribe_token(membership.pk)}/",
         "my_groups": f"{g}/mine/",
-        "join": f"{g}/g/kenya/join/",
+        "join": f"{g}/g/new-york/join/",
         "leave": f"{g}/memberships/{membership.pk}/leave/",
         "consent": f"{g}/memberships/{membership.pk}/consent/",
         "committee_home": f"{g}/g/kenya/committee/",
@@ -102,39 +121,78 @@ def world(db) -> World:
         "other_committee": other_committee,
         "staff": staff,
     }
-    assert other
-    return World(users=users, urls=urls)
+    post_data = {
+        "body": "Hello from the access test",
+        "email": candidate.email,
+        "role": "member",
+        "reason": "Misleading page",
+    }
+
+    def seat_row(pk: int) -> tuple[object, ...]:
+        return tuple(CommitteeMembership.objects.filter(pk=pk).values_list("ended_at", "role"))
+
+    state: dict[str, Callable[[], object]] = {
+        "join": lambda: sorted(
+            Membership.objects.filter(group=other, left_at__isnull=True).values_list(
+                "user_id", flat=True
+            )
+        ),
+        "consent": lambda: Membership.objects.get(pk=membership.pk).email_consent,
+        "leave": lambda: Membership.objects.get(pk=membership.pk).left_at,
+        "request_message": lambda: RequestMessage.objects.filter(
+            request=req, from_staff=False
+        ).count(),
+        "staff_request_action": lambda: RequestMessage.objects.filter(
+            request=req, from_staff=True
+        ).count(),
+        "presence_confirm": lambda: (
+            OutsidePresence.objects.get(pk=presence.pk).disclaimer_confirmed_at
+        ),
+        "presence_flag": lambda: OutsidePresence.objects.get(pk=presence.pk).flagged,
+        "committee_appoint": lambda: CommitteeMembership.objects.filter(
+            group=group, user=candidate, ended_at__isnull=True
+        ).count(),
+        "committee_end": lambda: seat_row(seat.pk),
+    }
+    return World(users=users, urls=urls, post_data=post_data, state=state)
 
 
-PUBLIC = dict.fromkeys(ROLES, 200)
-SIGNED_IN = {
+PUBLIC: Expected = dict.fromkeys(ROLES, 200)
+SIGNED_IN: Expected = {
     "anonymous": LOGIN,
     "alumnus": 200,
     "committee": 200,
     "other_committee": 200,
     "staff": 200,
 }
-COMMITTEE = {
+COMMITTEE: Expected = {
     "anonymous": LOGIN,
     "alumnus": 404,
     "committee": 200,
     "other_committee": 404,
     "staff": 404,
 }
-COMMITTEE_POST = {**COMMITTEE, "committee": 302}
-STAFF = {"anonymous": LOGIN, "alumnus": 403, "committee": 403, "other_committee": 403, "staff": 200}
-STAFF_POST = {**STAFF, "staff": 302}
-OWN_MEMBERSHIP_POST = {
+COMMITTEE_POST: Expected = {**COMMITTEE, "committee": 302}
+STAFF: Expected = {
+    "anonymous": LOGIN,
+    "alumnus": 403,
+    "committee": 403,
+    "other_committee": 403,
+    "staff": 200,
+}
+STAFF_POST: Expected = {**STAFF, "staff": 302}
+OWN_MEMBERSHIP_POST: Expected = {
     "anonymous": LOGIN,
     "alumnus": 302,
     "committee": 404,
     "other_committee": 404,
     "staff": 404,
 }
-# Joining is open to any signed-in user; a non-alumnus is refused with a message (302 back).
-JOIN_POST = {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN}
+# Joining is open to any signed-in user; a non-alumnus is refused with a message (302 back):
+# EFFECTS below tells the two apart.
+JOIN_POST: Expected = {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN}
 
-MATRIX: dict[str, tuple[str, dict]] = {
+MATRIX: dict[str, tuple[str, Expected]] = {
     "directory": ("get", PUBLIC),
     "events": ("get", PUBLIC),
     "events_ics": ("get", PUBLIC),
@@ -177,27 +235,57 @@ def test_matrix_covers_every_groups_url():
     assert {p.name for p in urlpatterns} == set(MATRIX)
 
 
+# For each POST: the roles whose attempt changes the state. Every other role leaves it as it was,
+# whatever the status (a refusal redirects with a message, like a success).
+EFFECTS: dict[str, set[str]] = {
+    "join": {"alumnus", "committee", "other_committee"},  # alumni; staff are not alumni
+    "consent": {"alumnus"},
+    "leave": {"alumnus"},
+    "request_message": {"committee"},
+    "presence_confirm": {"committee"},
+    "staff_request_action": {"staff"},
+    "committee_appoint": {"staff"},
+    "committee_end": {"staff"},
+    "presence_flag": {"staff"},
+}
+
+
+def test_effects_cover_every_post():
+    assert set(EFFECTS) == {name for name, (method, _) in MATRIX.items() if method == "post"}
+
+
+def _client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access(world: World, name: str):
     method, expected = MATRIX[name]
     url = world.urls[name]
-    got = {}
+    got: Expected = {}
+    changed: set[str] = set()
     for role in ROLES:
-        client = Client()
-        user = world.users[role]
-        if user is not None:
-            client.force_login(user)
-        response = getattr(client, method)(url, {"body": ""} if method == "post" else None)
-        status = response.status_code
+        client = _client_for(world.users[role])
+        before = world.state[name]() if method == "post" else None
+        response = client.post(url, world.post_data) if method == "post" else client.get(url)
+        status: int | str = response.status_code
         if status == 302 and "/accounts/login/" in response["Location"]:
             status = LOGIN
         got[role] = status
+        if method == "post" and world.state[name]() != before:
+            changed.add(role)
     assert got == expected
+    if method == "post":
+        assert changed == EFFECTS[name]
 
 
 def test_post_only_endpoints_refuse_get(world: World):
-    client = Client()
-    client.force_login(world.users["staff"])
-    assert client.get(world.urls["staff_request_action"]).status_code == 405
-    client.force_login(world.users["committee"])
-    assert client.get(world.urls["request_message"]).status_code == 405
+    assert (
+        _client_for(world.users["staff"]).get(world.urls["staff_request_action"]).status_code == 405
+    )
+    assert (
+        _client_for(world.users["committee"]).get(world.urls["request_message"]).status_code == 405
+    )

@@ -26,7 +26,7 @@ from groups.services.requests import (
     request_submit,
 )
 from groups.tests.factories import details, make_member, make_request
-from portal.models import AuditEvent
+from portal.models import AuditEvent, User
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -260,30 +260,71 @@ TRANSITIONS: dict[str, tuple[Callable[..., GroupRequest], dict[str, str], str]] 
 }
 
 
-@pytest.mark.parametrize("transition", sorted(TRANSITIONS))
-@pytest.mark.django_db(transaction=True)
-def test_two_staff_cannot_both_move_a_request(postgres_only, group, committee, transition):
-    """Two reviewers click the same action at once: the row lock lets exactly one through."""
-    req = make_request(group, committee)
-    staff_a, staff_b = make_user(Role.ENGAGEMENT_STAFF), make_user(Role.ENGAGEMENT_STAFF)
-    service, kwargs, action = TRANSITIONS[transition]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+ROUNDS = 20
 
-    def act(actor):
+
+def _race(actors: list[User], act: Callable[[User], None]) -> None:
+    """Run ``act`` for each actor in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(actors))
+
+    def run(actor: User) -> None:
         try:
             barrier.wait()
-            service(actor=actor, request_id=req.pk, **kwargs)
-            outcomes.append("moved")
-        except GroupsError:
-            outcomes.append("refused")
+            act(actor)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=act, args=(a,)) for a in (staff_a, staff_b)]
+    threads = [threading.Thread(target=run, args=(a,)) for a in actors]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["moved", "refused"]
-    assert actions(req).count(action) == 1
+
+
+@pytest.mark.parametrize("transition", sorted(TRANSITIONS))
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_cannot_both_move_a_request(postgres_only, group, committee, transition):
+    """Two reviewers click the same action at once, 20 times over: the row lock lets exactly
+    one through each time (one round alone passes by luck of timing too often)."""
+    staff = [make_user(Role.ENGAGEMENT_STAFF), make_user(Role.ENGAGEMENT_STAFF)]
+    service, kwargs, action = TRANSITIONS[transition]
+    for round_number in range(ROUNDS):
+        req = make_request(group, committee, title=f"Round {round_number}")
+        outcomes: list[str] = []
+
+        def act(actor: User, req: GroupRequest = req, outcomes: list[str] = outcomes) -> None:
+            try:
+                service(actor=actor, request_id=req.pk, **kwargs)
+                outcomes.append("moved")
+            except GroupsError:
+                outcomes.append("refused")
+
+        _race(staff, act)
+        assert sorted(outcomes) == ["moved", "refused"], round_number
+        assert actions(req).count(action) == 1, round_number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_cannot_both_send_a_request(postgres_only, group, committee):
+    """Two reviewers send the same email at once, 20 times over: one communication each time,
+    and the other is refused by the service, not by the database's constraint."""
+    from groups.models import Communication
+    from groups.services.communications import communication_create
+
+    staff = [make_user(Role.ENGAGEMENT_STAFF), make_user(Role.ENGAGEMENT_STAFF)]
+    make_member(group)
+    for round_number in range(ROUNDS):
+        req = make_request(group, committee, title=f"Round {round_number}")
+        request_start(actor=staff[0], request_id=req.pk)
+        outcomes: list[str] = []
+
+        def act(actor: User, req: GroupRequest = req, outcomes: list[str] = outcomes) -> None:
+            try:
+                communication_create(actor=actor, request_id=req.pk, subject="Hi", body="Body")
+                outcomes.append("sent")
+            except GroupsError:
+                outcomes.append("refused")
+
+        _race(staff, act)
+        assert sorted(outcomes) == ["refused", "sent"], round_number
+        assert Communication.objects.filter(request=req).count() == 1, round_number

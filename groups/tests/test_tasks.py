@@ -106,5 +106,5 @@ def test_plan_reminder_once_per_year_and_not_after_submission(group, committee, 
 
 def test_plan_reminder_task_runs(group, committee):
     with time_machine.travel(datetime(2027, 1, 20, 8, tzinfo=LONDON), tick=False):
-        assert tasks.plan_reminder_sweep() == 1
-        assert tasks.plan_reminder_sweep() == 0
+        assert tasks.send_annual_plan_reminders() == 1
+        assert tasks.send_annual_plan_reminders() == 0

@@ -277,7 +277,7 @@ def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             lambda: group_create(
                 actor=current_user(request),
-                **{f: data[f] for f in ("name", "kind", "place", "country", "description")},
+                **{f: data[f] for f in GROUP_FIELDS if f != "status"},
             ),
             form=form,
         )
