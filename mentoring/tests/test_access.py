@@ -3,11 +3,16 @@
 Convention: anonymous -> sign-in redirect (302); a role page without the role -> 403; an object
 the user is not entitled to -> 404. Concern reports are 404 to everyone but scheme admins,
 signed in or not, including the person who reported them.
+
+A POST's status says little (a refused action and a done one both redirect), so every POST row
+also names what it changes in the database and for which roles; the test checks that it changed
+for exactly those roles and stayed the same for everyone else.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import MatchConstraint
+from mentoring.models import Concern, MatchConstraint, MatchRun, MentorApplication, Partnership
 from mentoring.services.concerns import concern_report
 from mentoring.services.matching import match_constraint_set, match_run_confirm, match_run_create
 from mentoring.tests.factories import (
@@ -24,6 +29,7 @@ from mentoring.tests.factories import (
     make_mentor,
     make_programme,
 )
+from portal.models import OutboundEmail
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -60,6 +66,14 @@ def world() -> World:
         kind=MatchConstraint.Kind.FORBID,
     )
     concern = concern_report(actor=mentee_app.user, text="A worry", partnership_id=partnership.pk)
+    # A proposal waiting for confirmation: a late mentor for the spare mentee.
+    make_mentor(programme=programme)
+    proposed = match_run_create(actor=admin, programme_id=programme.pk)
+    # A programme that has ended, with one application still to be thanked on wrap-up.
+    ended = make_programme(
+        starts_on=today - datetime.timedelta(days=200), ends_on=today - datetime.timedelta(days=1)
+    )
+    make_mentee(programme=ended)
     return World(
         users={
             "anonymous": None,
@@ -76,6 +90,9 @@ def world() -> World:
             "run": run.pk,
             "constraint": constraint.pk,
             "concern": concern.pk,
+            "proposed_run": proposed.pk,
+            "ended_programme": ended.pk,
+            "spare": spare.pk,
         },
     )
 
@@ -112,18 +129,128 @@ MATRIX: list[tuple[str, tuple[str, ...], str, tuple[int, ...]]] = [
     ("match_run", ("run",), "get", ADMIN),
     ("concerns", (), "get", (N, N, N, N, 200)),
     ("concern", ("concern",), "get", (N, N, N, N, 200)),
-    ("match_run_create", ("programme",), "post", ADMIN_POST),
-    ("match_constraint_add", ("run",), "post", ADMIN_POST),
-    ("match_run_confirm", ("run",), "post", ADMIN_POST),
-    ("programme_wrap_up", ("programme",), "post", ADMIN_POST),
-    ("match_constraint_delete", ("constraint",), "post", ADMIN_POST),
+]
+
+Ids = dict[str, int]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A POST, the database value it may change, and the roles for which it must change it."""
+
+    name: str
+    keys: tuple[str, ...]
+    expected: tuple[int, ...]  # status per role in ROLES order
+    effect: Callable[[Ids], object]
+    changes_for: frozenset[str]
+    data: Callable[[Ids], dict[str, Any]] = lambda ids: {}
+
+
+def _yesterday() -> str:
+    return (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+
+ADMIN_ONLY = frozenset({"scheme_admin"})
+BOTH_PARTNERS = frozenset({"mentor", "mentee"})
+# In this order, each POST leaves the state the later ones need (withdrawal last).
+POSTS: list[Post] = [
+    Post(
+        "match_run_confirm",
+        ("proposed_run",),
+        ADMIN_POST,
+        lambda ids: MatchRun.objects.get(pk=ids["proposed_run"]).status,
+        ADMIN_ONLY,
+    ),
+    Post(
+        "match_run_create",
+        ("programme",),
+        ADMIN_POST,
+        lambda ids: MatchRun.objects.filter(programme_id=ids["programme"]).count(),
+        ADMIN_ONLY,
+    ),
+    Post(
+        "match_constraint_add",
+        ("run",),
+        ADMIN_POST,
+        lambda ids: MatchConstraint.objects.get(pk=ids["constraint"]).kind,
+        ADMIN_ONLY,
+        lambda ids: {
+            "mentee_application": ids["spare"],
+            "mentor_application": ids["mentor_app"],
+            "kind": MatchConstraint.Kind.PIN,
+        },
+    ),
+    Post(
+        "match_constraint_delete",
+        ("constraint",),
+        ADMIN_POST,
+        lambda ids: MatchConstraint.objects.filter(pk=ids["constraint"]).exists(),
+        ADMIN_ONLY,
+    ),
+    Post(
+        "programme_wrap_up",
+        ("ended_programme",),
+        ADMIN_POST,
+        lambda ids: OutboundEmail.objects.filter(category="mentoring.future_invitation").count(),
+        ADMIN_ONLY,
+    ),
+    Post(
+        "concern_new",
+        (),
+        (L, 302, 302, 302, 302),
+        lambda ids: Concern.objects.count(),
+        frozenset({"mentor", "mentee", "other_mentee", "scheme_admin"}),
+        lambda ids: {"partnership": "", "text": "Who do I ask about the next meeting?"},
+    ),
+    Post(  # the owner may ask, but a matched application is not withdrawn: 302, no change
+        "mentor_application",
+        ("mentor_app",),
+        (L, 302, N, N, N),
+        lambda ids: MentorApplication.objects.get(pk=ids["mentor_app"]).status,
+        frozenset(),
+    ),
+    Post(
+        "meeting_log",
+        ("partnership",),
+        (L, 302, 302, N, N),
+        lambda ids: Partnership.objects.get(pk=ids["partnership"]).meetings.count(),
+        BOTH_PARTNERS,
+        lambda ids: {"held_on": _yesterday(), "mode": "video"},
+    ),
+    Post(
+        "email_frequency",
+        ("partnership",),
+        (L, 302, 302, N, N),
+        lambda ids: Partnership.objects.get(pk=ids["partnership"]).email_frequency,
+        BOTH_PARTNERS,
+        lambda ids: {"email_frequency": "Every week"},
+    ),
+    Post(
+        "unavailability_add",
+        ("partnership",),
+        (L, 302, N, N, N),
+        lambda ids: Partnership.objects.get(pk=ids["partnership"]).unavailabilities.count(),
+        frozenset({"mentor"}),
+        lambda ids: {
+            "starts_on": timezone.localdate().isoformat(),
+            "ends_on": (timezone.localdate() + datetime.timedelta(days=45)).isoformat(),
+        },
+    ),
+    Post(
+        "withdraw",
+        ("partnership",),
+        (L, N, 302, N, N),
+        lambda ids: Partnership.objects.get(pk=ids["partnership"]).status,
+        frozenset({"mentee"}),
+        lambda ids: {"reason": "", "confirm": "on"},
+    ),
 ]
 
 
 def test_matrix_names_every_mentoring_url() -> None:
     from mentoring.urls import urlpatterns
 
-    assert {p.name for p in urlpatterns} == {row[0] for row in MATRIX}
+    assert {p.name for p in urlpatterns} == {row[0] for row in MATRIX} | {p.name for p in POSTS}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -141,6 +268,26 @@ def test_access_matrix(client: Client, world: World, role: str) -> None:
             wrong.append(f"{method.upper()} {url}: {response.status_code}, expected {want}")
         if want == L and role == "anonymous":
             assert "/accounts/login/" in response["Location"], url
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix_checks_the_effect(client: Client, world: World, role: str) -> None:
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for post in POSTS:
+        url = reverse(f"mentoring:{post.name}", args=[world.ids[k] for k in post.keys])
+        before = post.effect(world.ids)
+        response = client.post(url, post.data(world.ids))
+        after = post.effect(world.ids)
+        want = post.expected[ROLES.index(role)]
+        if response.status_code != want:
+            wrong.append(f"POST {url}: {response.status_code}, expected {want}")
+        if (before != after) != (role in post.changes_for):
+            done = "changed" if before != after else "left unchanged"
+            wrong.append(f"POST {url}: {done} {before!r} -> {after!r}")
     assert not wrong, "\n".join(wrong)
 
 

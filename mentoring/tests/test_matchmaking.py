@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from mentoring.errors import MentoringError
 from mentoring.matching import SECTORS, SUPPORT_AREAS, score_matrix
@@ -23,7 +25,7 @@ from mentoring.tests.factories import (
     make_mentor,
     make_programme,
 )
-from portal.models import AuditEvent, OutboundEmail
+from portal.models import AuditEvent, OutboundEmail, User
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -188,32 +190,34 @@ def test_constraints_need_admin_and_the_same_programme() -> None:
         match_run_create(actor=make_user(Role.STUDENT), programme_id=programme.pk)
 
 
+ROUNDS = 20  # one round passes by luck often enough; twenty do not
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_confirmations_make_one_set_of_partnerships(postgres_only: None) -> None:
-    import threading
-
-    from django.db import connection
-
-    programme = random_programme(5, mentees=4, mentors=3)
+    """Two admins confirm one proposal at the same instant: the programme lock lets one win."""
     admins = [make_user(Role.SCHEME_ADMIN), make_user(Role.SCHEME_ADMIN)]
-    run = match_run_create(actor=admins[0], programme_id=programme.pk)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    for round_no in range(ROUNDS):
+        programme = random_programme(round_no, mentees=4, mentors=3)
+        run = match_run_create(actor=admins[0], programme_id=programme.pk)
+        barrier = threading.Barrier(len(admins))
+        outcomes: list[str] = []
 
-    def confirm(admin: object) -> None:
-        try:
-            barrier.wait()
-            match_run_confirm(actor=admin, match_run_id=run.pk)  # type: ignore[arg-type]
-            outcomes.append("confirmed")
-        except MentoringError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        def confirm(admin: User, run_id: int = run.pk) -> None:
+            try:
+                barrier.wait()
+                match_run_confirm(actor=admin, match_run_id=run_id)
+                outcomes.append("confirmed")
+            except MentoringError:
+                outcomes.append("refused")
+            finally:
+                connection.close()
 
-    threads = [threading.Thread(target=confirm, args=(a,)) for a in admins]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["confirmed", "refused"]
-    assert Partnership.objects.count() == run.pairs.count()
+        threads = [threading.Thread(target=confirm, args=(a,)) for a in admins]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["confirmed", "refused"], f"round {round_no}"
+        made = Partnership.objects.filter(programme=programme).count()
+        assert made == run.pairs.count(), f"round {round_no}"
