@@ -129,3 +129,17 @@ def test_pages(client: Client, staff: User, comms_staff: User) -> None:
         reverse("moderation:incident_detail", kwargs={"pk": incident.pk})
     ).content.decode()
     assert "Done:</strong> Change the passwords" in page and "Triaged" in page
+
+
+def test_database_ticks_a_checklist_step_once(
+    postgres_only: None, staff: User, comms_staff: User
+) -> None:
+    """Behind the service's "already ticked": with the service bypassed, the constraint refuses
+    a second tick of the same step."""
+    from django.db import IntegrityError, transaction
+
+    incident = report(staff, Incident.Kind.SECURITY_BREACH)
+    IncidentStep.objects.create(incident=incident, step="log_out_all", done_by=comms_staff)
+    with pytest.raises(IntegrityError, match="moderation_step_once"), transaction.atomic():
+        IncidentStep.objects.create(incident=incident, step="log_out_all", done_by=comms_staff)
+    assert IncidentStep.objects.filter(incident=incident).count() == 1

@@ -280,19 +280,42 @@ def test_reopen_keeps_history_and_allows_a_new_decision(
     assert "moderation.item.reopened" in actions(item)
 
 
-def test_database_allows_one_active_decision_per_item(item: Item, comms_staff: User) -> None:
+def test_one_active_decision_is_refused_by_the_service_when_the_index_holds(
+    item: Item, comms_staff: User
+) -> None:
+    """An active decision the item's state does not show (written around the services): the
+    state re-check passes, the partial unique index refuses, and the service says so."""
+    Decision.objects.create(item=item, outcome="keep", reason="a", decided_by=comms_staff)
+    with pytest.raises(DecisionConflictError, match="Someone else decided this item at the same"):
+        item_decide(actor=comms_staff, item_id=item.pk, outcome="keep", reason="b")
+    item.refresh_from_db()
+    assert item.state == Item.State.NEW  # nothing of the refused decision was kept
+    assert Decision.objects.filter(item=item).count() == 1
+
+
+def test_database_allows_one_active_decision_per_item(
+    postgres_only: None, item: Item, comms_staff: User
+) -> None:
+    """With the service bypassed, the constraint itself refuses a second active decision."""
     from django.db import IntegrityError, transaction
 
     Decision.objects.create(item=item, outcome="keep", reason="a", decided_by=comms_staff)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="moderation_one_active_decision"),
+        transaction.atomic(),
+    ):
         Decision.objects.create(item=item, outcome="keep", reason="b", decided_by=comms_staff)
+    Decision.objects.filter(item=item).update(active=False)
+    Decision.objects.create(item=item, outcome="keep", reason="c", decided_by=comms_staff)
 
 
-def test_database_refuses_duplicate_external_ids(channel: OfficialAccount) -> None:
+def test_database_refuses_duplicate_external_ids(
+    postgres_only: None, channel: OfficialAccount
+) -> None:
     from django.db import IntegrityError, transaction
 
     Item.objects.create(channel=channel, text="a", external_id="same")
     Item.objects.create(channel=channel, text="b")
     Item.objects.create(channel=channel, text="c")  # blank ids do not collide
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="moderation_item_external_once"), transaction.atomic():
         Item.objects.create(channel=channel, text="d", external_id="same")
