@@ -4,12 +4,22 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts_registry import tasks
-from accounts_registry.models import AnnualAudit
-from accounts_registry.tests.factories import acknowledged, active_account, approved
+from accounts_registry.models import (
+    AccountRequest,
+    ActivityRecord,
+    AdminAssignment,
+    AnnualAudit,
+    ApprovalDecision,
+    Handover,
+    OfficialAccount,
+)
+from accounts_registry.services.accounts import account_flag
+from accounts_registry.tests.factories import acknowledged, active_account, approved, submitted
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -132,3 +142,194 @@ def test_access_matrix(client, world, role):
         if role == "anonymous" and table[role] == 302:
             assert "/accounts/login/" in response["Location"]
     assert not failures, f"{role}: " + "; ".join(failures)
+
+
+# --- The effect of every POST ------------------------------------------------------------------
+# A 302 says nothing on its own: a refused action redirects too. Each POST below is made by every
+# role on a fresh world, and the database says whether it took effect; only the roles named may
+# change anything.
+
+STAFF_ROLES = {r for r in ROLES if r not in ("anonymous", "alumnus")}
+
+
+def _audit_answers():
+    answers = dict.fromkeys(
+        ["still_needed", "activity_ok", "admins_correct", "passwords_changed", "two_factor_on"],
+        "yes",
+    )
+    return {**answers, "incidents": "", "outcome": "continue"}
+
+
+def _post_cases(cast, objects):
+    """name -> (url args, POST data for a role, "did it take effect?", roles whose POST acts)."""
+    account, flagged, audit = objects["account"], objects["flagged"], objects["audit"]
+    pending, fresh, ready = objects["pending"], objects["fresh"], objects["approved"]
+    return {
+        "request_create": (
+            [],
+            lambda role: {
+                "unit": cast.unit.pk,
+                "platform": "instagram",
+                "proposed_name": "University Matrix",
+                "proposed_handle": "UniMatrix",
+                "purpose": "p",
+                "audience": "a",
+                "objectives": "o",
+                "evaluation_plan": "e",
+                "signoff_process": "s",
+                "contact_email": "matrix-social@example.ac.uk",
+                "administrators": [cast.admin1.pk, cast.admin2.pk],
+            },
+            lambda: AccountRequest.objects.filter(proposed_handle="unimatrix").exists(),
+            STAFF_ROLES,
+        ),
+        "request_decide": (
+            [pending.pk],
+            lambda role: {
+                "slot": "marcomms" if role == "director" else "unit",
+                "decision": "approve",
+                "reason": "",
+            },
+            lambda: ApprovalDecision.objects.filter(request=pending).exists(),
+            {"approver", "director"},
+        ),
+        "request_withdraw": (
+            [pending.pk],
+            lambda role: {"reason": "No longer needed."},
+            lambda: _status(pending) == AccountRequest.Status.WITHDRAWN,
+            {"requester"},
+        ),
+        "acknowledge": (
+            [fresh.pk],
+            lambda role: {"accept": "on"},
+            lambda: fresh.administrators.filter(acknowledged_at__isnull=False).exists(),
+            {"account_admin"},
+        ),
+        "activate": (
+            [ready.pk],
+            lambda role: {
+                "handle": ready.proposed_handle,
+                "url": "https://www.instagram.com/x/",
+                "followers": 3,
+            },
+            lambda: _status(ready) == AccountRequest.Status.ACTIVE,
+            {"requester"},
+        ),
+        "record_activity": (
+            [account.pk],
+            lambda role: {"kind": "check_in", "last_post_on": "", "note": "matrix"},
+            lambda: ActivityRecord.objects.filter(account=account, note="matrix").exists(),
+            {"account_admin"},
+        ),
+        "handover": (
+            [account.pk],
+            lambda role: {
+                "leaving": cast.admin2.pk,
+                "replacement": cast.requester.pk,
+                "passwords_changed_confirmed": "on",
+                "note": "",
+            },
+            lambda: Handover.objects.filter(account=account).exists(),
+            {"account_admin", "comms"},
+        ),
+        "add_admin": (
+            [account.pk],
+            lambda role: {"user": cast.requester.pk, "reason": "matrix"},
+            lambda: AdminAssignment.objects.filter(account=account, user=cast.requester).exists(),
+            {"account_admin", "comms"},
+        ),
+        "audit": (
+            [account.pk, audit.year],
+            lambda role: _audit_answers(),
+            lambda: AnnualAudit.objects.filter(pk=audit.pk, completed_at__isnull=False).exists(),
+            {"account_admin"},
+        ),
+        "close": (
+            [account.pk],
+            lambda role: {"status": "deactivated", "reason": "matrix"},
+            lambda: OfficialAccount.objects.get(pk=account.pk).status == "deactivated",
+            {"comms"},
+        ),
+        "keep": (
+            [flagged.pk],
+            lambda role: {"reason": "matrix"},
+            lambda: OfficialAccount.objects.get(pk=flagged.pk).status == "active",
+            {"comms"},
+        ),
+        "account_register": (
+            [],
+            lambda role: {
+                "unit": cast.unit.pk,
+                "platform": "tiktok",
+                "handle": "matrixexisting",
+                "name": "Matrix",
+                "url": "",
+                "followers": 0,
+                "administrators": [cast.admin1.pk, cast.admin2.pk],
+                "contact_email": "",
+            },
+            lambda: OfficialAccount.objects.filter(handle="matrixexisting").exists(),
+            {"comms"},
+        ),
+    }
+
+
+def _status(request):
+    return AccountRequest.objects.get(pk=request.pk).status
+
+
+@pytest.fixture
+def post_world(cast, world):
+    people, args = world
+    account = OfficialAccount.objects.get(pk=args["account"][0])
+    flagged = active_account(cast)
+    with transaction.atomic():
+        locked = OfficialAccount.objects.select_for_update().get(pk=flagged.pk)
+        account_flag(locked, actor=None, reason="matrix")
+    objects = {
+        "account": account,
+        "flagged": flagged,
+        "audit": AnnualAudit.objects.get(account=account),
+        "pending": AccountRequest.objects.get(pk=args["pending"][0]),
+        "approved": AccountRequest.objects.get(pk=args["approved"][0]),
+        "fresh": submitted(cast),
+    }
+    return people, _post_cases(cast, objects)
+
+
+POSTS = [
+    "request_create",
+    "request_decide",
+    "request_withdraw",
+    "acknowledge",
+    "activate",
+    "record_activity",
+    "handover",
+    "add_admin",
+    "audit",
+    "close",
+    "keep",
+    "account_register",
+]
+
+
+READ_ONLY = {"lookup", "my_requests", "queue", "directory", "comms", "request_detail"}
+
+
+def test_every_url_but_the_read_only_ones_has_a_post_case():
+    from accounts_registry.urls import urlpatterns
+
+    assert {p.name for p in urlpatterns} - READ_ONLY - {"account_detail"} == set(POSTS)
+
+
+@pytest.mark.parametrize("name", POSTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_post_takes_effect_only_for_the_entitled(client, post_world, role, name):
+    people, cases = post_world
+    args, data, took_effect, actors = cases[name]
+    if people[role] is not None:
+        client.force_login(people[role])
+    assert not took_effect(), f"{name}: already in effect before the POST"
+    response = client.post(reverse(f"accounts_registry:{name}", args=args), data(role))
+    assert response.status_code in (200, 302, 403, 404), response.status_code
+    assert took_effect() == (role in actors), f"{role} POST {name}: {response.status_code}"
