@@ -21,6 +21,7 @@ from mentoring.scoring import SECTORS, SUPPORT_AREAS
 from mentoring.selectors import submitted_applicants_of
 from mentoring.services.applications import MENTEE_FIELDS, MENTOR_FIELDS
 from mentoring.services.programmes import PROGRAMME_FIELDS
+from mentoring.services.surveys import SURVEY_FIELDS
 from portal.input_guard import single_line_fields
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -202,7 +203,7 @@ class SurveyForm(forms.ModelForm[SurveyResponse]):
 
     class Meta:
         model = SurveyResponse
-        fields = ("satisfaction", "usefulness", "would_recommend", "comments")
+        fields = SURVEY_FIELDS  # the answers survey_submit takes: one list
         widgets = {"comments": forms.Textarea(attrs={"rows": 4})}
         labels = {"comments": "Anything else you would like to tell us? (optional)"}
 

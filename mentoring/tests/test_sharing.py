@@ -26,12 +26,13 @@ from mentoring.services.partnerships import (
     partnership_withdraw,
     unavailability_record,
 )
-from mentoring.sharing import mentee_card_for_mentor, mentor_card_for_mentee
+from mentoring.sharing import mentee_card_for_mentor, mentor_card_for_mentee, partner_card_for
 from mentoring.tests.factories import (
     make_mentee,
     make_mentor,
     make_programme,
     match,
+    pair,
 )
 from portal.models import AuditEvent, OutboundEmail, User
 from portal.roles import Role
@@ -287,3 +288,20 @@ def test_projection_keys_follow_the_rules(
     assert set(mentee_card_for_mentor(partnership, today=today)) == (
         MENTEE_ALWAYS | optional if live else set()
     )
+
+
+def test_no_card_for_anyone_but_the_partners() -> None:
+    """Whatever queryset a page used, a stranger or a scheme admin gets no partner card."""
+    partnership = pair()
+    for outsider in (
+        make_user(Role.STUDENT),
+        make_user(Role.ALUMNUS),
+        make_user(Role.SCHEME_ADMIN),
+    ):
+        card, _labels = partner_card_for(outsider, partnership)
+        assert card == {}
+    assert not AuditEvent.objects.filter(action="portal.personal_data.viewed").exists()
+    mentor_sees, _ = partner_card_for(partnership.mentor_application.user, partnership)
+    mentee_sees, _ = partner_card_for(partnership.mentee_application.user, partnership)
+    assert mentor_sees["name"] == partnership.mentee_application.name
+    assert mentee_sees["name"] == partnership.mentor_application.name
