@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from typing_extensions import override
 
 from groups.errors import GroupsError
 from groups.models import (
@@ -60,19 +61,24 @@ class AlumniGroupAdmin(GroupsWorkflowAdmin):
     inlines = (CommitteeInline,)
     actions = ("mark_active", "mark_dormant", "mark_closed")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return True
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
 
+    @override
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # The slug is the group's public address: set once, at creation.
         return ("status", "created_at") if obj is None else ("slug", "status", "created_at")
 
+    @override
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
         return {"slug": ("name",)} if obj is None else {}
 
+    @override
     def save_model(self, request: HttpRequest, obj: AlumniGroup, form: Any, change: bool) -> None:
         data = form.cleaned_data
         if change:
@@ -126,10 +132,12 @@ class CommitteeMembershipAdmin(GroupsWorkflowAdmin):
     list_select_related = ("group", "user")
     actions = ("end_seats",)
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # An ended seat is history; saving it through committee_appoint would open a new one.
         return obj is None or obj.ended_at is None
 
+    @override
     def save_model(
         self, request: HttpRequest, obj: CommitteeMembership, form: Any, change: bool
     ) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from typing_extensions import override
 
 from groups.models import (
     MONTHS,
@@ -58,6 +59,7 @@ class RequestForm(forms.ModelForm[GroupRequest]):
             "event_end": DATETIME_INPUT,
         }
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["maxlength"] = 200
@@ -80,6 +82,7 @@ class RequestForm(forms.ModelForm[GroupRequest]):
             raise forms.ValidationError("The event start is in the past.")
         return value
 
+    @override
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("event_start"), data.get("event_end")
@@ -171,6 +174,7 @@ class PlanForm(forms.ModelForm[AnnualPlan]):
             "communication_plan": forms.Textarea(attrs={"rows": 4}),
         }
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         activities = self.instance.activities if self.instance and self.instance.pk else {}
@@ -226,6 +230,7 @@ class GroupForm(forms.ModelForm[AlumniGroup]):
         fields = GROUP_FIELDS  # what group_update accepts
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         single_line_fields(self, "name")  # it becomes part of email subjects
