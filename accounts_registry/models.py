@@ -20,8 +20,9 @@ def normalise_handle(handle: str) -> str:
 class OfficialAccount(models.Model):
     """An approved, university-affiliated account on one platform.
 
-    Administrators hold the object permission ``accounts_registry.administer_account``; the
-    access log of who held it when is kept by the registry's services.
+    Who administers it is the open rows of its access log (``AdminAssignment``), kept by the
+    registry's services. The guardian permission ``administer_account`` and its tables remain
+    in the schema but are no longer granted or read.
     """
 
     class Platform(models.TextChoices):

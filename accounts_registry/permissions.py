@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 APPROVE_PERM = "portal.approve_account_requests"
-ADMINISTER_PERM = "accounts_registry.administer_account"
 # Every staff role may use the internal pages (request form, directory, queue).
 STAFF_PAGE_ROLES: tuple[Role, ...] = tuple(sorted(STAFF_ROLES))
 

@@ -1,10 +1,11 @@
 """Administrators of a live account: grants and revocations, handovers (B5) and compliance.
 
 Who administers an account is the open rows of the access log (``AdminAssignment`` without
-``revoked_at``); ``accounts_registry.api.is_account_admin`` and the registry's own predicate read
-only them. Each grant and revocation also keeps the guardian object permission
-``accounts_registry.administer_account`` in step, for code that still asks guardian. The portal
-records that passwords were changed, never a password.
+``revoked_at``): ``accounts_registry.api.is_account_admin`` and the registry's own predicate read
+only them, and so does moderation (through the api). The guardian object permission
+``accounts_registry.administer_account`` is no longer granted: nothing reads it, and a second
+record of the same fact could only disagree with the first. The portal records that passwords
+were changed, never a password.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from accounts_registry.models import AdminAssignment, Handover, OfficialAccount
 from accounts_registry.permissions import can_manage_account_admins
 from portal.audit import audit_record
 from portal.models import User
-from portal.permissions import grant_object_role, has_role, revoke_object_role
+from portal.permissions import has_role
 from portal.reminders import reminder_claim
 from portal.roles import Role
 
 from .notifications import comms_recipients, notify
 
 MIN_ADMINS = 2
-ADMINISTER_PERM = "accounts_registry.administer_account"
 
 
 def account_lock(account_id: int) -> OfficialAccount:
@@ -43,11 +43,10 @@ def account_url(account: OfficialAccount) -> str:
 def admin_grant(
     *, account: OfficialAccount, user: User, actor: User | None, reason: str
 ) -> AdminAssignment:
-    """Open an access-log entry and grant the object permission (caller holds the lock)."""
+    """Open an access-log entry: ``user`` administers ``account`` (caller holds the lock)."""
     assignment = AdminAssignment.objects.create(
         account=account, user=user, granted_by=actor, reason=reason[:255]
     )
-    grant_object_role(user, ADMINISTER_PERM, account)
     audit_record(
         actor=actor,
         action="accounts_registry.admin.granted",
@@ -60,12 +59,11 @@ def admin_grant(
 def admin_revoke(
     *, assignment: AdminAssignment, actor: User | None, reason: str
 ) -> AdminAssignment:
-    """Close an access-log entry and revoke the object permission (caller holds the lock)."""
+    """Close an access-log entry: ``user`` no longer administers it (caller holds the lock)."""
     assignment.revoked_at = timezone.now()
     assignment.revoked_by = actor
     assignment.revoke_reason = reason[:255]
     assignment.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    revoke_object_role(assignment.user, ADMINISTER_PERM, assignment.account)
     audit_record(
         actor=actor,
         action="accounts_registry.admin.revoked",

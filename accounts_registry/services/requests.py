@@ -313,7 +313,7 @@ def request_activate(
     *, actor: User, request_id: int, handle: str, url: str, followers: int = 0
 ) -> OfficialAccount:
     """The requester records the live handle and URL; the account becomes active with its
-    administrators, who receive the object permission and an open access-log entry."""
+    administrators, each with an open access-log entry."""
     request = _request_lock(request_id)
     if actor.pk != request.requester_id:
         raise RegistryError("Only the requester can record the live account.")

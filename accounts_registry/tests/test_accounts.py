@@ -180,3 +180,23 @@ def test_keep_only_for_flagged_accounts(cast):
     account = active_account(cast)
     with pytest.raises(AccountError):
         account_keep(actor=cast.comms, account_id=account.pk, reason="fine")
+
+
+def test_the_access_log_is_the_one_record_of_who_administers(cast):
+    from accounts_registry import api
+    from accounts_registry.models import OfficialAccountUserObjectPermission
+
+    account = active_account(cast)
+    assert api.is_account_admin(cast.admin1, account)
+    assert can_administer_account(cast.admin1, account)
+    assert not OfficialAccountUserObjectPermission.objects.exists()  # guardian is not asked
+    account_handover(
+        actor=cast.comms,
+        account_id=account.pk,
+        leaving_id=cast.admin1.pk,
+        replacement_id=None,
+        passwords_changed_confirmed=True,
+    )
+    assert not api.is_account_admin(cast.admin1, account)
+    assert not can_administer_account(cast.admin1, account)
+    assert list(api.accounts_administered_by(user=cast.admin2)) == [account]
