@@ -13,7 +13,9 @@ from portal.input_guard import validate_single_line
 from .models import Category, Decision, Incident, Item
 from .services.categories import CATEGORY_FIELDS
 from .services.decisions import DECISION_FIELDS
+from .services.incidents import INCIDENT_FIELDS
 from .services.items import ITEM_FIELDS
+from .services.removals import REMOVAL_REQUEST_FIELDS
 
 STATE_CHOICES = [("open", "Open (new, claimed, reopened)"), ("all", "All"), *Item.State.choices]
 
@@ -144,6 +146,7 @@ class IncidentForm(forms.Form):
         label="Official account concerned (if any)",
         empty_label="None / not sure",
     )
+    field_order = [*INCIDENT_FIELDS, "channel"]
 
     def __init__(self, *args: Any, item: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,6 +193,7 @@ class RemovalRequestForm(forms.Form):
     item = forms.IntegerField(
         required=False, min_value=1, label="Moderation item number (optional)"
     )
+    field_order = [*REMOVAL_REQUEST_FIELDS, "item"]
 
 
 class ConfirmRemovalForm(forms.Form):

@@ -14,6 +14,9 @@ from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
 
+# The fields a reporter enters (the form takes its field list from here).
+INCIDENT_FIELDS = ("kind", "title", "description")
+
 # state -> states it may move to
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Incident.State.REPORTED: (

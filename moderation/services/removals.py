@@ -22,6 +22,15 @@ from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
 
+# The fields comms enter for a request (the form takes its field list from here).
+REMOVAL_REQUEST_FIELDS = (
+    "owner_name",
+    "owner_email",
+    "content_url",
+    "content_description",
+    "reason",
+    "deadline",
+)
 SALT = "moderation.removal-request"
 LINK_MAX_AGE = timedelta(days=180)
 

@@ -288,3 +288,21 @@ def test_median_time_to_decision(channel: OfficialAccount, comms_staff: User) ->
     stats = queue_statistics()
     assert stats.decisions_counted == 3
     assert stats.median_hours_to_decision == 2.0
+
+
+def test_forms_take_their_field_lists_from_the_services() -> None:
+    from moderation import forms
+    from moderation.services.categories import CATEGORY_FIELDS
+    from moderation.services.decisions import DECISION_FIELDS
+    from moderation.services.incidents import INCIDENT_FIELDS
+    from moderation.services.items import ITEM_FIELDS
+    from moderation.services.removals import REMOVAL_REQUEST_FIELDS
+
+    def fields(form: object) -> list[str]:
+        return list(getattr(form, "base_fields", {}))
+
+    assert set(fields(forms.ItemForm)) == {"channel", *ITEM_FIELDS, "categories"}
+    assert set(fields(forms.DecisionForm)) == set(DECISION_FIELDS)
+    assert set(fields(forms.IncidentForm)) == {*INCIDENT_FIELDS, "channel"}
+    assert set(fields(forms.RemovalRequestForm)) == {*REMOVAL_REQUEST_FIELDS, "item"}
+    assert tuple(fields(forms.CategoryForm)) == CATEGORY_FIELDS

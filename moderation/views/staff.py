@@ -358,8 +358,8 @@ def removal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _removal_manager(request)
     form = forms.RemovalRequestForm(request.POST or None, initial={"item": request.GET.get("item")})
     if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        item_id = data.pop("item")
+        data: dict[str, Any] = {f: form.cleaned_data[f] for f in removals.REMOVAL_REQUEST_FIELDS}
+        item_id = form.cleaned_data["item"]
         done, removal = call_service(
             request,
             lambda: removals.removal_request_create(actor=user, item_id=item_id, **data),
