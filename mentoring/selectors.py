@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from mentoring.models import (
     ApplicationStatus,
     Concern,
+    ConcernNote,
     MatchConstraint,
     MatchRun,
     MenteeApplication,
@@ -188,6 +189,11 @@ def access_match_constraint_or_404(user: AnyUser, match_constraint_id: int) -> M
     return get_visible_or_404(match_constraints_visible_to(user=user), pk=match_constraint_id)
 
 
+def match_runs_of(*, programme: Programme) -> QuerySet[MatchRun]:
+    """The programme's runs, newest first (the model's ordering)."""
+    return programme.match_runs.select_related("created_by")
+
+
 def proposed_pairs_of(*, run: MatchRun) -> QuerySet[ProposedPair]:
     return run.pairs.select_related("mentee_application", "mentor_application")
 
@@ -223,6 +229,10 @@ def concerns_visible_to(*, user: AnyUser) -> QuerySet[Concern]:
 
 def access_concern_or_404(user: AnyUser, concern_id: int) -> Concern:
     return get_visible_or_404(concerns_visible_to(user=user), pk=concern_id)
+
+
+def concern_notes_of(*, concern: Concern) -> QuerySet[ConcernNote]:
+    return concern.notes.select_related("author")
 
 
 def survey_stage_open(programme: Programme, stage: str, on: datetime.date) -> bool:

@@ -126,7 +126,7 @@ def programme_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "mentees": selectors.mentees_for_admin(programme=programme),
             "partnerships": rows,
             "expected_meetings": expected,
-            "runs": programme.match_runs.select_related("created_by")[:10],
+            "runs": selectors.match_runs_of(programme=programme)[:10],
             "ended": programme.has_ended(timezone.localdate()),
         },
     )
@@ -201,7 +201,7 @@ def match_constraint_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         ),
         success="Override removed.",
     )
-    latest = programme.match_runs.first()
+    latest = selectors.match_runs_of(programme=programme).first()
     if latest:
         return redirect("mentoring:match_run", pk=latest.pk)
     return redirect("mentoring:admin_programme", pk=programme.pk)
@@ -334,5 +334,5 @@ def concern_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mentoring/manage/concern.html",
-        {"concern": concern, "notes": concern.notes.select_related("author"), "form": form},
+        {"concern": concern, "notes": selectors.concern_notes_of(concern=concern), "form": form},
     )
