@@ -15,10 +15,8 @@ from portal.models import User
 PRESENCE_FIELDS = ("kind", "platform", "name", "url")
 
 
-def presence_register(
-    *, actor: User, group_id: int, kind: str, platform: str, name: str, url: str = ""
-) -> OutsidePresence:
-    """Record a website, social page or messaging-app group the committee runs."""
+def _check_kind(*, kind: str, platform: str, url: str) -> bool:
+    """Refuse a kind that does not fit the platform; True for a private messaging-app group."""
     messaging = platform in OutsidePresence.MESSAGING_PLATFORMS
     if messaging != (kind == OutsidePresence.Kind.MESSAGING):
         raise GroupsError(
@@ -29,9 +27,17 @@ def presence_register(
         raise GroupsError("A website's platform is 'Website'.", field="platform")
     if kind != OutsidePresence.Kind.MESSAGING and not url:
         raise GroupsError("Give the address of the website or page.", field="url")
+    return messaging
+
+
+def presence_register(
+    *, actor: User, group_id: int, kind: str, platform: str, name: str, url: str = ""
+) -> OutsidePresence:
+    """Record a website, social page or messaging-app group the committee runs."""
     with transaction.atomic():
         group = lock_group(group_id)
         require_committee(actor, group)
+        messaging = _check_kind(kind=kind, platform=platform, url=url)
         presence = OutsidePresence.objects.create(
             group=group,
             kind=kind,

@@ -15,8 +15,10 @@ import pytest
 from django.test import Client
 
 from groups.models import (
+    AlumniGroup,
     AnnualPlan,
     CommitteeMembership,
+    GroupRequest,
     Membership,
     OutsidePresence,
     RequestMessage,
@@ -289,3 +291,46 @@ def test_post_only_endpoints_refuse_get(world: World):
     assert (
         _client_for(world.users["committee"]).get(world.urls["request_message"]).status_code == 405
     )
+
+
+ACCESS_CASES = ("group", "committee", "request", "plan", "seat", "presence", "membership")
+
+
+@pytest.mark.parametrize("entity", ACCESS_CASES)
+def test_access_functions_answer_missing_and_forbidden_alike(world: World, entity: str):
+    """A stranger gets the same Http404 for an object that exists as for one that does not."""
+    from django.http import Http404
+
+    from groups import selectors
+
+    stranger = world.users["other_committee"]
+    assert stranger is not None
+    group = AlumniGroup.objects.get(slug="kenya")
+    existing: dict[str, Callable[[object], object]] = {
+        "group": lambda key: selectors.access_group_or_404(stranger, str(key)),
+        "committee": lambda key: selectors.access_committee_or_404(stranger, str(key)),
+        "request": lambda key: selectors.access_request_or_404(stranger, int(str(key))),
+        "plan": lambda key: selectors.access_plan_or_404(stranger, int(str(key))),
+        "seat": lambda key: selectors.access_seat_or_404(stranger, int(str(key))),
+        "presence": lambda key: selectors.access_presence_or_404(stranger, int(str(key))),
+        "membership": lambda key: selectors.access_membership_or_404(stranger, int(str(key))),
+    }
+    forbidden: dict[str, object] = {
+        # Kenya is public, so its closed twin stands for a group the stranger may not see.
+        "group": AlumniGroup.objects.create(
+            name="Closed", slug="closed", kind="regional", status=AlumniGroup.Status.CLOSED
+        ).slug,
+        "committee": group.slug,
+        "request": GroupRequest.objects.filter(group=group).values_list("pk", flat=True)[0],
+        "plan": AnnualPlan.objects.get(group=group).pk,
+        "seat": CommitteeMembership.objects.filter(group=group).values_list("pk", flat=True)[0],
+        "presence": OutsidePresence.objects.get(group=group).pk,
+        "membership": Membership.objects.filter(group=group).values_list("pk", flat=True)[0],
+    }
+    missing: object = "no-such-group" if entity in ("group", "committee") else 999_999_999
+    errors = []
+    for key in (forbidden[entity], missing):
+        with pytest.raises(Http404) as raised:
+            existing[entity](key)
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1]
