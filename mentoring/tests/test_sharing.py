@@ -305,3 +305,22 @@ def test_no_card_for_anyone_but_the_partners() -> None:
     mentee_sees, _ = partner_card_for(partnership.mentee_application.user, partnership)
     assert mentor_sees["name"] == partnership.mentee_application.name
     assert mentee_sees["name"] == partnership.mentor_application.name
+
+
+def test_pages_take_partner_cards_only_through_partner_card_for() -> None:
+    """No view builds a card itself: the projections are called from sharing, services, jobs."""
+    import ast
+    from pathlib import Path
+
+    projections = {"mentor_card_for_mentee", "mentee_card_for_mentor"}
+    app = Path(__file__).resolve().parents[1]
+    offending = []
+    for path in sorted((app / "views").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            named = {node.id} if isinstance(node, ast.Name) else set()
+            named |= {node.attr} if isinstance(node, ast.Attribute) else set()
+            if isinstance(node, ast.ImportFrom):
+                named |= {alias.name for alias in node.names}
+            if named & projections:
+                offending.append(f"{path.name}:{getattr(node, 'lineno', '?')}")
+    assert not offending, offending
