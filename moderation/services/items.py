@@ -180,7 +180,7 @@ def item_create(
         existing = Item.objects.filter(channel=channel, external_id=data.external_id).first()
         if existing is not None:
             return existing, False
-    own = Category.objects.filter(pk__in=category_ids, active=True).order_by("pk")
+    own = Category.objects.filter(pk__in=category_ids)  # in the categories' own order
     suggested = suggest_many([data.text])[0] + [
         Suggested(
             category=c,
