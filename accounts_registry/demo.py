@@ -48,12 +48,12 @@ def _request(
         return existing
     request = request_submit(
         actor=ctx.users["requester"],
-        unit=unit,
+        unit_id=unit.pk,
         platform=platform,
         proposed_name=name,
         proposed_handle=handle,
         contact_email=email,
-        administrators=admins,
+        administrator_ids=[user.pk for user in admins],
         **PLAN,
     )
     if acknowledge:
@@ -80,7 +80,15 @@ def _same_day_years_ago(today: date, years: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=10)))
 
 
-def _existing(ctx: DemoContext, handle: str, platform: str, **kwargs: object) -> OfficialAccount:
+def _existing(
+    ctx: DemoContext,
+    handle: str,
+    platform: str,
+    *,
+    unit: OrgUnit,
+    administrators: list[User],
+    **kwargs: object,
+) -> OfficialAccount:
     found = OfficialAccount.objects.filter(
         platform=platform, handle=normalise_handle(handle)
     ).first()
@@ -88,8 +96,10 @@ def _existing(ctx: DemoContext, handle: str, platform: str, **kwargs: object) ->
         return found
     return account_register_existing(
         actor=ctx.users["comms"],
+        unit_id=unit.pk,
         platform=platform,
         handle=handle,
+        administrator_ids=[user.pk for user in administrators],
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -23,10 +23,11 @@ from accounts_registry.models import (
 from accounts_registry.permissions import can_administer_account, is_comms
 from accounts_registry.rules import check_administrators, check_contact_email, check_handle_free
 from portal.audit import audit_record
-from portal.models import OrgUnit, User
+from portal.models import User
 from portal.reminders import reminder_claim
 
 from .admins import account_lock, account_url, admin_grant, admin_revoke, compliance_refresh
+from .common import people_by_ids, unit_by_id
 from .notifications import comms_recipients, notify
 
 
@@ -195,11 +196,11 @@ def account_close(*, actor: User, account_id: int, status: str, reason: str) -> 
 def account_register_existing(
     *,
     actor: User,
-    unit: OrgUnit,
+    unit_id: int,
     platform: str,
     handle: str,
     name: str,
-    administrators: Sequence[User],
+    administrator_ids: Sequence[int],
     url: str = "",
     contact_email: str = "",
     followers: int = 0,
@@ -218,6 +219,8 @@ def account_register_existing(
     """
     if not is_comms(actor):
         raise AccountError("Only comms staff can register an existing account.")
+    unit = unit_by_id(unit_id)
+    administrators = people_by_ids(administrator_ids, field="administrators")
     errors = {
         "handle": ["Enter the account's handle."]
         if not normalise_handle(handle)

@@ -31,17 +31,17 @@ from accounts_registry.rules import (
     check_handle_free,
 )
 from portal.audit import audit_record
-from portal.models import OrgUnit, User
+from portal.models import User
 from portal.permissions import has_role
 from portal.roles import Role
 
 from .admins import admin_grant, compliance_refresh
+from .common import people_by_ids, unit_by_id
 from .notifications import director_recipients, notify, unit_approver_recipients
 
-# The plan a request records, as ``request_submit`` takes it (besides actor and administrators);
-# the request form's fields are these.
-REQUEST_FIELDS = (
-    "unit",
+# The plan a request records, as ``request_submit`` takes it (besides actor, unit_id and
+# administrator_ids); the request form asks for the unit and these.
+REQUEST_PLAN_FIELDS = (
     "platform",
     "proposed_name",
     "proposed_handle",
@@ -52,6 +52,7 @@ REQUEST_FIELDS = (
     "signoff_process",
     "contact_email",
 )
+REQUEST_FIELDS = ("unit", *REQUEST_PLAN_FIELDS)
 
 
 def request_validate(
@@ -77,7 +78,7 @@ def request_validate(
 def request_submit(
     *,
     actor: User,
-    unit: OrgUnit,
+    unit_id: int,
     platform: str,
     proposed_name: str,
     proposed_handle: str,
@@ -87,11 +88,13 @@ def request_submit(
     evaluation_plan: str,
     signoff_process: str,
     contact_email: str,
-    administrators: Sequence[User],
+    administrator_ids: Sequence[int],
 ) -> AccountRequest:
     """Record a request and ask each named administrator to acknowledge the policy."""
     if not has_role(actor, Role.STAFF):
         raise RegistryError("Only members of staff may request an official account.")
+    unit = unit_by_id(unit_id)
+    administrators = people_by_ids(administrator_ids, field="administrators")
     errors = request_validate(
         platform=platform,
         proposed_name=proposed_name,

@@ -67,7 +67,7 @@ def request_data(cast: Cast, **overrides: Any) -> dict[str, Any]:
     n = next(_counter)
     data: dict[str, Any] = {
         "actor": cast.requester,
-        "unit": cast.unit,
+        "unit_id": cast.unit.pk,
         "platform": OfficialAccount.Platform.INSTAGRAM,
         "proposed_name": f"University Social Sciences {n}",
         "proposed_handle": f"UniSocSci{n}",
@@ -77,7 +77,7 @@ def request_data(cast: Cast, **overrides: Any) -> dict[str, Any]:
         "evaluation_plan": "Quarterly review of reach and event sign-ups.",
         "signoff_process": "Two-person review by the school's comms officer.",
         "contact_email": f"socsci-social{n}@example.ac.uk",
-        "administrators": [cast.admin1, cast.admin2],
+        "administrator_ids": [cast.admin1.pk, cast.admin2.pk],
     }
     data.update(overrides)
     return data

@@ -133,7 +133,7 @@ def test_requester_cannot_approve(cast):
 
 def test_named_admin_cannot_approve(cast):
     director_admin = make_user(Role.MARCOMMS_DIRECTOR)
-    request = acknowledged(cast, administrators=[cast.admin1, director_admin])
+    request = acknowledged(cast, administrator_ids=[cast.admin1.pk, director_admin.pk])
     with pytest.raises(RegistryError, match="named as an administrator"):
         decide(director_admin, request, MARCOMMS)
 

@@ -118,20 +118,20 @@ def test_service_refuses_non_comms_and_non_staff_admins(cast):
     with pytest.raises(AccountError):
         account_register_existing(
             actor=cast.requester,
-            unit=cast.unit,
+            unit_id=cast.unit.pk,
             platform="x",
             handle="socsci",
             name="Social Sciences",
-            administrators=[cast.admin1, cast.admin2],
+            administrator_ids=[cast.admin1.pk, cast.admin2.pk],
         )
     with pytest.raises(ValidationError) as exc:
         account_register_existing(
             actor=cast.comms,
-            unit=cast.unit,
+            unit_id=cast.unit.pk,
             platform="x",
             handle="socsci",
             name="Social Sciences",
-            administrators=[cast.admin1, alumnus],
+            administrator_ids=[cast.admin1.pk, alumnus.pk],
         )
     assert "not a current member of staff" in " ".join(exc.value.message_dict["administrators"])
     assert not OfficialAccount.objects.exists()

@@ -108,7 +108,7 @@ def test_submit_collects_every_reason_per_field(cast):
         cast,
         proposed_handle="socsci",
         contact_email=cast.admin1.email,
-        administrators=[cast.admin1],
+        administrator_ids=[cast.admin1.pk],
     )
     with pytest.raises(ValidationError) as info:
         request_submit(**data)

@@ -63,7 +63,7 @@ def test_approvers_who_have_not_decided_are_not_told(cast):
 
 
 def test_requester_named_as_admin_is_not_told_of_their_own_withdrawal(cast):
-    request = submitted(cast, administrators=[cast.requester, cast.admin1])
+    request = submitted(cast, administrator_ids=[cast.requester.pk, cast.admin1.pk])
     request_withdraw(actor=cast.requester, request_id=request.pk)
     assert told() == {cast.admin1.email}
 

@@ -27,7 +27,7 @@ from accounts_registry.services.accounts import (
     account_keep,
     account_register_existing,
 )
-from accounts_registry.services.requests import REQUEST_FIELDS, request_submit
+from accounts_registry.services.requests import REQUEST_PLAN_FIELDS, request_submit
 from portal.permissions import role_required
 from portal.roles import Role
 from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
@@ -50,8 +50,9 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request,
                 lambda: request_submit(
                     actor=current_user(request),
-                    administrators=list(data["administrators"]),
-                    **{name: data[name] for name in REQUEST_FIELDS},
+                    unit_id=data["unit"].pk,
+                    administrator_ids=[user.pk for user in data["administrators"]],
+                    **{name: data[name] for name in REQUEST_PLAN_FIELDS},
                 ),
                 form=form,
                 success="Request submitted. Each administrator has been asked to acknowledge "
@@ -138,13 +139,13 @@ def register_existing(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request,
                 lambda: account_register_existing(
                     actor=current_user(request),
-                    unit=data["unit"],
+                    unit_id=data["unit"].pk,
                     platform=data["platform"],
                     handle=data["handle"],
                     name=data["name"],
                     url=data["url"],
                     followers=data["followers"],
-                    administrators=list(data["administrators"]),
+                    administrator_ids=[user.pk for user in data["administrators"]],
                     contact_email=data["contact_email"],
                     centrally_managed=data["centrally_managed"],
                 ),
