@@ -16,13 +16,7 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
         return []
     context = {
         "awaiting": selectors.requests_awaiting(user=user).count(),
-        "to_acknowledge": selectors.requests_of(user=user)
-        .filter(
-            status="pending",
-            administrators__user=user,  # type: ignore[misc]
-            administrators__acknowledged_at__isnull=True,
-        )
-        .count(),
+        "to_acknowledge": selectors.acknowledgements_pending_for(user=user).count(),
         "administered": selectors.open_accounts_administered_by(user=user).count(),
         "open_audits": selectors.open_audits_for(user=user).count(),
         "flagged": selectors.flagged_accounts().count() if is_comms(user) else None,

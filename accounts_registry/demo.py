@@ -9,6 +9,7 @@ running it twice changes nothing.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -87,7 +88,7 @@ def _existing(
     *,
     unit: OrgUnit,
     administrators: list[User],
-    **kwargs: object,
+    **kwargs: Any,
 ) -> OfficialAccount:
     found = OfficialAccount.objects.filter(
         platform=platform, handle=normalise_handle(handle)
@@ -100,7 +101,7 @@ def _existing(
         platform=platform,
         handle=handle,
         administrator_ids=[user.pk for user in administrators],
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

@@ -74,6 +74,7 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
             for name in ("purpose", "audience", "objectives", "evaluation_plan", "signoff_process")
         }
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")
@@ -102,6 +103,7 @@ class AcknowledgeForm(forms.Form):
         required=True,
     )
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Acknowledge")
@@ -118,6 +120,7 @@ class ActivationForm(forms.Form):
     url = forms.URLField(label="Address of the account (URL)", assume_scheme="https")
     followers = forms.IntegerField(label="Followers today", min_value=0, initial=0)
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Record the live account")
@@ -127,6 +130,7 @@ class LookupForm(forms.Form):
     platform = forms.ChoiceField(choices=OfficialAccount.Platform.choices)
     handle = forms.CharField(max_length=100, help_text="With or without '@'; case is ignored.")
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Check")
@@ -173,6 +177,7 @@ class ActivityForm(forms.Form):
     )
     note = forms.CharField(max_length=255, required=False)
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["last_post_on"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -195,6 +200,7 @@ class HandoverForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    @override
     def __init__(self, *args: Any, current_admins: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "leaving").queryset = current_admins
@@ -206,6 +212,7 @@ class AddAdminForm(forms.Form):
     user = StaffChoiceField(queryset=User.objects.none(), label="Member of staff")
     reason = forms.CharField(max_length=255, required=False)
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "user").queryset = staff_users()
@@ -256,6 +263,7 @@ class AuditForm(forms.Form):
     )
     field_order = AUDIT_ANSWER_FIELDS
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Submit audit")
@@ -272,6 +280,7 @@ class CloseForm(forms.Form):
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Close account")
@@ -282,6 +291,7 @@ class KeepForm(forms.Form):
         label="Why the account stays open", widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Keep the account")
@@ -327,6 +337,7 @@ class RegisterExistingForm(forms.Form):
         label="Run by Communications (no annual audit)", required=False
     )
 
+    @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")

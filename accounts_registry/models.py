@@ -82,9 +82,10 @@ class OfficialAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.get_platform_display()} @{self.handle}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    @override
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.handle = normalise_handle(self.handle)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -223,11 +224,13 @@ class ApprovalDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_slot_display()}: {self.get_decision_display()} ({self.request_id})"
 
+    @override
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionDenied("Approval decisions are insert-only.")
         super().save(*args, **kwargs)
 
+    @override
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Approval decisions are insert-only.")
 

@@ -119,6 +119,13 @@ def acknowledgements_visible_to(*, user: AnyUser) -> QuerySet[RequestedAdministr
     )
 
 
+def acknowledgements_pending_for(*, user: AnyUser) -> QuerySet[RequestedAdministrator]:
+    """Pending requests on which ``user`` is named and has not yet acknowledged the policy."""
+    return acknowledgements_visible_to(user=user).filter(
+        request__status=AccountRequest.Status.PENDING, acknowledged_at__isnull=True
+    )
+
+
 def access_acknowledgement_or_404(user: AnyUser, request_id: int) -> RequestedAdministrator:
     """``user``'s own naming on the request, else ``Http404`` (others cannot acknowledge)."""
     return get_visible_or_404(acknowledgements_visible_to(user=user), request_id=request_id)
