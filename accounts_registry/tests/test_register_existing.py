@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts_registry.errors import AccountError
+from accounts_registry.errors import AccountError, RegistryError
 from accounts_registry.models import OfficialAccount
 from accounts_registry.permissions import can_administer_account
 from accounts_registry.services.accounts import account_register_existing
@@ -143,3 +143,23 @@ def test_comms_pages_link_to_the_form(client, cast):
     assert URL in client.get(reverse("accounts_registry:directory")).content.decode()
     client.force_login(cast.requester)
     assert URL not in client.get(reverse("accounts_registry:directory")).content.decode()
+
+
+def test_unknown_unit_or_administrator_ids_are_refused_on_their_field(cast):
+    base = {
+        "actor": cast.comms,
+        "platform": "x",
+        "handle": "unisocsci",
+        "name": "Social Sciences",
+    }
+    with pytest.raises(RegistryError) as no_unit:
+        account_register_existing(
+            **base, unit_id=0, administrator_ids=[cast.admin1.pk, cast.admin2.pk]
+        )
+    assert no_unit.value.field == "unit"
+    with pytest.raises(RegistryError) as no_person:
+        account_register_existing(
+            **base, unit_id=cast.unit.pk, administrator_ids=[cast.admin1.pk, 0]
+        )
+    assert no_person.value.field == "administrators"
+    assert not OfficialAccount.objects.exists()
