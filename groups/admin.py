@@ -27,6 +27,7 @@ from groups.models import (
     GroupRequest,
     Membership,
     OutsidePresence,
+    PageChange,
     RequestMessage,
     RequestPause,
 )
@@ -236,3 +237,12 @@ class OutsidePresenceAdmin(GroupsWorkflowAdmin):
     list_display = ("name", "group", "kind", "platform", "disclaimer_confirmed_at", "flagged")
     list_filter = ("kind", "platform", "flagged")
     search_fields = ("name", "group__name", "url")
+
+
+@admin.register(PageChange)
+class PageChangeAdmin(GroupsWorkflowAdmin):
+    """Proposals are decided on the staff page (``page_change_accept``/``page_change_return``)."""
+
+    list_display = ("group", "status", "proposed_by", "proposed_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("group__name", "description")

@@ -23,7 +23,11 @@ from groups.models import (
     Delivery,
     GroupRequest,
 )
-from groups.services.communications import communication_complete_if_done
+from groups.services.communications import (
+    SENDABLE_REQUEST_STATUSES,
+    communication_complete_if_done,
+    deliveries_sync,
+)
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
@@ -135,48 +139,70 @@ REDISPATCH_AFTER = timedelta(minutes=10)
 def communication_dispatch_sweep(*, now: datetime | None = None) -> int:
     """Queue the pending batches of communications that are due; returns batches queued.
 
-    Run by beat every minute. It releases communications whose scheduled time has come, and
-    re-queues batches still pending long after they were queued, so a broker or worker outage
-    delays an email but never loses it. The due communications are claimed together (row locks,
-    skipping any another sweep holds) and stamped in one update. Sending a batch twice is
-    harmless: a delivery row is sent at most once.
+    Run by beat every minute. It releases scheduled communications whose time has come
+    (scheduled -> sending), re-queues batches still pending long after they were queued, so a
+    broker or worker outage delays an email but never loses it, and closes communications the
+    outbox has finished with. Only a communication whose request still allows sending is
+    touched: one whose request went back for changes or was declined was cancelled with it, and
+    is never sent. The due communications are claimed together (row locks, skipping any
+    another sweep holds) and stamped in one update. Sending a batch twice is harmless: a
+    delivery row is written to the outbox at most once.
     """
     from groups.tasks import send_communication_batch
     from portal.queue import enqueue_on_commit
 
     now = now or timezone.now()
+    batches: dict[int, list[int]] = {}
     with transaction.atomic():
         claimed = dict(
-            Communication.objects.select_for_update(skip_locked=True)
-            .filter(status=Communication.Status.SENDING, release_at__lte=now)
+            Communication.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status__in=Communication.IN_FLIGHT,
+                release_at__lte=now,
+                request__status__in=SENDABLE_REQUEST_STATUSES,
+            )
             .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
             .order_by("pk")
-            .values_list("pk", "dispatched_at")
+            .values_list("pk", "status")
         )
-        if not claimed:
-            return 0
-        batches: dict[int, list[int]] = {pk: [] for pk in claimed}
+        batches = {pk: [] for pk in claimed}
         pending = (
-            Delivery.objects.filter(communication_id__in=claimed, status=Delivery.Status.PENDING)
+            Delivery.objects.filter(
+                communication_id__in=claimed, status=Delivery.Status.QUEUED, email__isnull=True
+            )
             .order_by("communication_id", "batch")
             .values_list("communication_id", "batch")
             .distinct()
         )
         for communication_id, number in pending:
             batches[communication_id].append(number)
-        Communication.objects.filter(pk__in=claimed).update(dispatched_at=now)
+        Communication.objects.filter(pk__in=claimed).update(
+            status=Communication.Status.SENDING, dispatched_at=now
+        )
         for communication in Communication.objects.filter(pk__in=claimed).order_by("pk"):
+            released = claimed[communication.pk] == Communication.Status.SCHEDULED
             audit_record(
                 actor=None,
                 action="groups.communication.released"
-                if claimed[communication.pk] is None
+                if released
                 else "groups.communication.resumed",
                 target=communication,
-                new={"batches": batches[communication.pk]},
+                old={"status": claimed[communication.pk]},
+                new={"status": Communication.Status.SENDING, "batches": batches[communication.pk]},
             )
             for number in batches[communication.pk]:
                 enqueue_on_commit(send_communication_batch, communication.pk, number)
-    for communication_id, numbers in batches.items():
-        if not numbers:
-            communication_complete_if_done(communication_id=communication_id)
+    # Whatever is sending with nothing left to write: take the outbox's verdicts, and close it
+    # once no delivery is queued.
+    sending = list(
+        Communication.objects.filter(status=Communication.Status.SENDING)
+        .exclude(pk__in=[pk for pk, numbers in batches.items() if numbers])
+        .values_list("pk", flat=True)
+    )
+    deliveries_sync(communication_ids=sending)
+    done = Communication.objects.filter(pk__in=sending).exclude(
+        deliveries__status=Delivery.Status.QUEUED
+    )
+    for communication_id in done.values_list("pk", flat=True):
+        communication_complete_if_done(communication_id=communication_id)
     return sum(len(numbers) for numbers in batches.values())

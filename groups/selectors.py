@@ -22,6 +22,7 @@ from groups.models import (
     GroupRequest,
     Membership,
     OutsidePresence,
+    PageChange,
     RequestMessage,
 )
 from groups.permissions import can_view_group_members, is_engagement_staff
@@ -42,12 +43,20 @@ def consenting_member_count(group: AlumniGroup) -> int:
     ).count()
 
 
+def latest_communication(req: GroupRequest) -> Communication | None:
+    """The request's current email (at most one is not cancelled, and it is the newest), or the
+    last cancelled one."""
+    return req.communications.first()
+
+
 def delivery_counts(communication: Communication) -> dict[str, int]:
-    """Counts by status: what committees may see about a communication (never who)."""
-    counts = dict.fromkeys(Delivery.Status.values, 0)
-    for row in communication.deliveries.values("status").order_by().annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
-    return counts
+    """Counts by what the outbox did: what committees may see about an email (never who)."""
+    return Delivery.objects.filter(communication=communication).counts_by_status()
+
+
+def delivery_failures(communication: Communication) -> QuerySet[Delivery]:
+    """The failed deliveries with their reasons and addresses: for engagement staff only."""
+    return Delivery.objects.filter(communication=communication).failed()
 
 
 def groups_public() -> QuerySet[AlumniGroup]:
@@ -88,8 +97,17 @@ def requests_visible_to(*, user: AnyUser) -> QuerySet[GroupRequest]:
 
 
 def presences_public(group: AlumniGroup) -> QuerySet[OutsidePresence]:
-    """Presences the portal may promote: never messaging-app groups, never flagged ones."""
-    return group.presences.exclude(kind=OutsidePresence.Kind.MESSAGING).filter(flagged=False)
+    """Presences the portal may promote: never messaging-app groups, flagged ones, or ones whose
+    disclaimer the committee has not confirmed."""
+    return group.presences.exclude(kind=OutsidePresence.Kind.MESSAGING).filter(
+        flagged=False, disclaimer_confirmed_at__isnull=False
+    )
+
+
+def page_links_public(group: AlumniGroup) -> list[str]:
+    """The links of the group's last accepted page change (the public page's links)."""
+    accepted = group.page_changes.filter(status=PageChange.Status.ACCEPTED).first()
+    return accepted.link_list if accepted else []
 
 
 def public_events(*, group: AlumniGroup | None = None) -> QuerySet[GroupRequest]:
@@ -280,6 +298,14 @@ def presences_for_review(*, user: AnyUser) -> QuerySet[OutsidePresence]:
         .select_related("group", "disclaimer_confirmed_by")
         .order_by("-flagged", "group__name", "name")
     )
+
+
+def page_changes_visible_to(*, user: AnyUser) -> QuerySet[PageChange]:
+    """Staff see every proposed page change; a committee member those of their groups."""
+    if is_engagement_staff(user):
+        return PageChange.objects.select_related("group", "proposed_by", "decided_by")
+    groups = groups_on_committee(user=user)
+    return PageChange.objects.filter(group__in=groups).select_related("proposed_by", "decided_by")
 
 
 def access_membership_or_404(user: AnyUser, membership_id: int) -> Membership:

@@ -10,11 +10,13 @@ urlpatterns = [
     path("", public.directory, name="directory"),
     path("events/", public.events, name="events"),
     path("events.ics", public.events_ics, name="events_ics"),
+    path("events/<int:pk>.ics", public.event_ics, name="event_ics"),
     path("g/<slug:slug>/", public.group_page, name="group"),
     path("g/<slug:slug>/events.ics", public.group_ics, name="group_ics"),
     path("unsubscribe/<str:token>/", public.unsubscribe, name="unsubscribe"),
     # Members.
     path("mine/", member.my_groups, name="my_groups"),
+    path("mine/emails/", member.email_choices, name="email_choices"),
     path("g/<slug:slug>/join/", member.join, name="join"),
     path("memberships/<int:pk>/leave/", member.leave, name="leave"),
     path("memberships/<int:pk>/consent/", member.consent, name="consent"),
@@ -33,6 +35,7 @@ urlpatterns = [
         name="request_message",
     ),
     path("g/<slug:slug>/plans/<int:year>/", member.plan_edit, name="plan_edit"),
+    path("g/<slug:slug>/page/", member.page_edit, name="page_edit"),
     path("g/<slug:slug>/presences/", member.presences, name="presences"),
     path(
         "g/<slug:slug>/presences/<int:pk>/confirm/",
@@ -61,6 +64,8 @@ urlpatterns = [
     ),
     path("staff/committee/<int:pk>/end/", staff.committee_end_view, name="committee_end"),
     path("staff/groups/<slug:slug>/members/", staff.members, name="staff_members"),
+    path("staff/pages/", staff.page_changes, name="staff_page_changes"),
+    path("staff/pages/<int:pk>/", staff.page_changes, name="staff_page_change_decide"),
     path("staff/presences/", staff.presence_list, name="staff_presences"),
     path("staff/presences/<int:pk>/flag/", staff.presence_flag_view, name="presence_flag"),
 ]

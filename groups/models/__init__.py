@@ -15,6 +15,7 @@ from groups.models.groups import (
     ConsentEvent,
     Membership,
 )
+from groups.models.pages import PageChange
 from groups.models.plans import MONTHS, AnnualPlan
 from groups.models.presences import OutsidePresence
 from groups.models.requests import GroupRequest, RequestMessage, RequestPause
@@ -33,6 +34,7 @@ __all__ = [
     "GroupRequest",
     "Membership",
     "OutsidePresence",
+    "PageChange",
     "RequestMessage",
     "RequestPause",
 ]

@@ -2,13 +2,61 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from groups.models.groups import AlumniGroup
+
+DEFAULT_EVENT_TIME_ZONE = "Europe/London"
+# Offered in the request form; any other IANA name is accepted where a zone is typed (admin).
+COMMON_EVENT_TIME_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Accra",
+    "Africa/Cairo",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Perth",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Toronto",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "UTC",
+)
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that this system's zone database knows."""
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Africa/Nairobi).")
 
 
 class GroupRequest(models.Model):
@@ -50,6 +98,14 @@ class GroupRequest(models.Model):
     preferred_date = models.DateField(null=True, blank=True)
     event_start = models.DateTimeField(null=True, blank=True)
     event_end = models.DateTimeField(null=True, blank=True)
+    # The event's start and end are stored in UTC and mean wall-clock times in this zone.
+    event_timezone = models.CharField(
+        "Event time zone",
+        max_length=64,
+        default=DEFAULT_EVENT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="IANA name of the zone the event's times are given in, e.g. Africa/Nairobi.",
+    )
     event_venue = models.CharField(max_length=200, blank=True)
     event_url = models.URLField(max_length=500, blank=True)
 
@@ -91,6 +147,34 @@ class GroupRequest(models.Model):
     @property
     def is_event(self) -> bool:
         return self.event_start is not None
+
+    @property
+    def event_zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.event_timezone or DEFAULT_EVENT_TIME_ZONE)
+        except (ValueError, KeyError):
+            return ZoneInfo(DEFAULT_EVENT_TIME_ZONE)
+
+    @property
+    def event_start_local(self) -> datetime | None:
+        """The start as the event's own wall clock shows it."""
+        return self.event_start.astimezone(self.event_zone) if self.event_start else None
+
+    @property
+    def event_end_local(self) -> datetime | None:
+        return self.event_end.astimezone(self.event_zone) if self.event_end else None
+
+    @property
+    def event_when(self) -> str:
+        """ "Saturday 12 Dec 2026, 18:30 to 21:00 (Africa/Nairobi)": the venue's clock, named."""
+        start, end = self.event_start_local, self.event_end_local
+        if start is None:
+            return ""
+        text = dateformat.format(start, "l j M Y, H:i")
+        if end is not None:
+            same_day = end.date() == start.date()
+            text += " to " + dateformat.format(end, "H:i" if same_day else "l j M Y, H:i")
+        return f"{text} ({self.event_zone.key})"
 
     @property
     def is_open(self) -> bool:

@@ -20,11 +20,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from groups.errors import GroupsError
-from groups.models import AlumniGroup, Communication, GroupRequest, RequestMessage, RequestPause
+from groups.models import AlumniGroup, GroupRequest, RequestMessage, RequestPause
+from groups.models.requests import DEFAULT_EVENT_TIME_ZONE, validate_time_zone
 from groups.permissions import is_committee_member, is_engagement_staff
 from groups.selectors import consenting_member_count
 from groups.services.notifications import notify_committee
@@ -45,6 +47,7 @@ EDITABLE_FIELDS = (
     "preferred_date",
     "event_start",
     "event_end",
+    "event_timezone",
     "event_venue",
     "event_url",
 )
@@ -65,6 +68,7 @@ class RequestDetails:
     preferred_date: date | None = None
     event_start: datetime | None = None
     event_end: datetime | None = None
+    event_timezone: str = DEFAULT_EVENT_TIME_ZONE
     event_venue: str = ""
     event_url: str = ""
 
@@ -96,6 +100,10 @@ def compute_due_at(submitted_at: datetime, pauses: Iterable[RequestPause]) -> da
 
 
 def _validate(details: RequestDetails, group: AlumniGroup) -> None:
+    try:
+        validate_time_zone(details.event_timezone)
+    except ValidationError as exc:
+        raise GroupsError(" ".join(exc.messages), field="event_timezone") from exc
     if details.event_start and details.event_end and details.event_end < details.event_start:
         raise GroupsError("The event cannot end before it starts.", field="event_end")
     if details.audience == GroupRequest.Audience.MEMBERS and consenting_member_count(group) == 0:
@@ -120,10 +128,12 @@ def _require_status(req: GroupRequest, *allowed: str, doing: str) -> None:
         )
 
 
-def _require_not_sending(req: GroupRequest) -> None:
-    """Once the email is going out the request can only end as sent."""
-    if Communication.objects.filter(request=req).exists():
-        raise GroupsError("The email for this request is already being sent.")
+def _cancel_unsent_email(req: GroupRequest, actor: User) -> None:
+    """Leaving "accepted" cancels a scheduled email; once one is going out, the move is refused
+    (the request can then only end as sent)."""
+    from groups.services.communications import communications_cancel_unsent
+
+    communications_cancel_unsent(actor=actor, request_id=req.pk)
 
 
 def _move(
@@ -221,6 +231,7 @@ def request_ask_changes(*, actor: User, request_id: int, message: str) -> GroupR
     with transaction.atomic():
         req = _lock(request_id)
         _require_status(req, S.SUBMITTED, S.IN_PROGRESS, S.SCHEDULED, doing="ask for changes to")
+        _cancel_unsent_email(req, actor)
         now = timezone.now()
         RequestPause.objects.create(request=req, started_at=now)
         RequestMessage.objects.create(request=req, author=actor, from_staff=True, body=message)
@@ -315,7 +326,7 @@ def request_decline(*, actor: User, request_id: int, reason: str) -> GroupReques
         _require_status(
             req, S.SUBMITTED, S.IN_PROGRESS, S.CHANGES_REQUESTED, S.SCHEDULED, doing="decline"
         )
-        _require_not_sending(req)
+        _cancel_unsent_email(req, actor)
         RequestPause.objects.filter(request=req, ended_at__isnull=True).update(
             ended_at=timezone.now()
         )

@@ -21,10 +21,12 @@ from groups.models import (
     GroupRequest,
     Membership,
     OutsidePresence,
+    PageChange,
     RequestMessage,
 )
 from groups.services.communications import unsubscribe_token
 from groups.services.groups import committee_appoint, membership_join
+from groups.services.pages import page_change_propose
 from groups.services.plans import plan_save
 from groups.services.presences import presence_register
 from groups.services.requests import request_ask_changes
@@ -76,6 +78,9 @@ def world(db) -> World:
         name="Site",
         url="https://example.org",
     )
+    page_change = page_change_propose(
+        actor=committee, group_id=group.pk, description="New", place="", country="", links=""
+    )
     spare = make_user(Role.ALUMNUS)
     seat = committee_appoint(actor=staff, group_id=group.pk, user_id=spare.pk, role="member")
     candidate = make_user(Role.ALUMNUS)  # whom the committee_appoint POST names
@@ -85,10 +90,12 @@ def world(db) -> World:
         "directory": f"{g}/",
         "events": f"{g}/events/",
         "events_ics": f"{g}/events.ics",
+        "event_ics": f"{g}/events/{req.pk}.ics",
         "group": f"{g}/g/kenya/",
         "group_ics": f"{g}/g/kenya/events.ics",
         "unsubscribe": f"{g}/unsubscribe/{unsubscribe_token(membership.pk)}/",
         "my_groups": f"{g}/mine/",
+        "email_choices": f"{g}/mine/emails/",
         "join": f"{g}/g/new-york/join/",
         "leave": f"{g}/memberships/{membership.pk}/leave/",
         "consent": f"{g}/memberships/{membership.pk}/consent/",
@@ -98,6 +105,7 @@ def world(db) -> World:
         "request_resubmit": f"{g}/g/kenya/requests/{req.pk}/resubmit/",
         "request_message": f"{g}/g/kenya/requests/{req.pk}/message/",
         "plan_edit": f"{g}/g/kenya/plans/2026/",
+        "page_edit": f"{g}/g/kenya/page/",
         "presences": f"{g}/g/kenya/presences/",
         "presence_confirm": f"{g}/g/kenya/presences/{presence.pk}/confirm/",
         "queue": f"{g}/staff/queue/",
@@ -113,6 +121,8 @@ def world(db) -> World:
         "committee_appoint": f"{g}/staff/groups/kenya/committee/",
         "committee_end": f"{g}/staff/committee/{seat.pk}/end/",
         "staff_members": f"{g}/staff/groups/kenya/members/",
+        "staff_page_changes": f"{g}/staff/pages/",
+        "staff_page_change_decide": f"{g}/staff/pages/{page_change.pk}/",
         "staff_presences": f"{g}/staff/presences/",
         "presence_flag": f"{g}/staff/presences/{presence.pk}/flag/",
     }
@@ -128,6 +138,7 @@ def world(db) -> World:
         "email": candidate.email,
         "role": "member",
         "reason": "Misleading page",
+        "decision": "return",
     }
 
     def seat_row(pk: int) -> tuple[object, ...]:
@@ -151,6 +162,7 @@ def world(db) -> World:
             OutsidePresence.objects.get(pk=presence.pk).disclaimer_confirmed_at
         ),
         "presence_flag": lambda: OutsidePresence.objects.get(pk=presence.pk).flagged,
+        "staff_page_change_decide": lambda: PageChange.objects.get(pk=page_change.pk).status,
         "committee_appoint": lambda: CommitteeMembership.objects.filter(
             group=group, user=candidate, ended_at__isnull=True
         ).count(),
@@ -198,10 +210,13 @@ MATRIX: dict[str, tuple[str, Expected]] = {
     "directory": ("get", PUBLIC),
     "events": ("get", PUBLIC),
     "events_ics": ("get", PUBLIC),
+    # The world's request is not public (changes requested); test_feeds has a public one.
+    "event_ics": ("get", dict.fromkeys(ROLES, 404)),
     "group": ("get", PUBLIC),
     "group_ics": ("get", PUBLIC),
     "unsubscribe": ("get", PUBLIC),
     "my_groups": ("get", SIGNED_IN),
+    "email_choices": ("get", SIGNED_IN),
     "join": ("post", JOIN_POST),
     "consent": ("post", OWN_MEMBERSHIP_POST),
     "leave": ("post", OWN_MEMBERSHIP_POST),
@@ -211,6 +226,7 @@ MATRIX: dict[str, tuple[str, Expected]] = {
     "request_resubmit": ("get", COMMITTEE),
     "request_message": ("post", COMMITTEE_POST),
     "plan_edit": ("get", COMMITTEE),
+    "page_edit": ("get", COMMITTEE),
     "presences": ("get", COMMITTEE),
     "presence_confirm": ("post", COMMITTEE_POST),
     "queue": ("get", STAFF),
@@ -226,6 +242,8 @@ MATRIX: dict[str, tuple[str, Expected]] = {
     "committee_appoint": ("post", STAFF_POST),
     "committee_end": ("post", STAFF_POST),
     "staff_members": ("get", STAFF),
+    "staff_page_changes": ("get", STAFF),
+    "staff_page_change_decide": ("post", STAFF_POST),
     "staff_presences": ("get", STAFF),
     "presence_flag": ("post", STAFF_POST),
 }
@@ -249,6 +267,7 @@ EFFECTS: dict[str, set[str]] = {
     "committee_appoint": {"staff"},
     "committee_end": {"staff"},
     "presence_flag": {"staff"},
+    "staff_page_change_decide": {"staff"},
 }
 
 

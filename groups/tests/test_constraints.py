@@ -56,7 +56,7 @@ def test_one_communication_per_request_through_the_service(started: GroupRequest
 
 def test_one_communication_per_request_in_the_database(started: GroupRequest, staff: User):
     communication_create(actor=staff, request_id=started.pk, subject="Hi", body="Body")
-    with _violates("groups_communication_request_id_key"), transaction.atomic():
+    with _violates("groups_one_live_communication_per_request"), transaction.atomic():
         Communication.objects.create(request=started, subject="Again", body="x", created_by=staff)
 
 

@@ -111,7 +111,7 @@ def test_staff_member_list_is_audited(client, group, staff):
 
 
 def test_public_pages_and_feeds_show_events_but_not_private_groups(client, group, committee, staff):
-    from groups.services.presences import presence_register
+    from groups.services.presences import presence_confirm_disclaimer, presence_register
 
     start = timezone.now() + timedelta(days=10)
     req = make_request(
@@ -132,7 +132,7 @@ def test_public_pages_and_feeds_show_events_but_not_private_groups(client, group
         platform="telegram",
         name="Secret chat",
     )
-    presence_register(
+    shown = presence_register(
         actor=committee,
         group_id=group.pk,
         kind="social",
@@ -140,9 +140,19 @@ def test_public_pages_and_feeds_show_events_but_not_private_groups(client, group
         name="Kenya on Facebook",
         url="https://facebook.com/kenya",
     )
+    presence_confirm_disclaimer(actor=committee, presence_id=shown.pk)
+    presence_register(
+        actor=committee,
+        group_id=group.pk,
+        kind="website",
+        platform="website",
+        name="Unconfirmed website",
+        url="https://kenya-alumni.example.org",
+    )
     body = client.get("/groups/g/kenya/").content.decode()
     assert "Nairobi dinner" in body and "Kenya on Facebook" in body
     assert "Secret chat" not in body and hidden.title not in body
+    assert "Unconfirmed website" not in body  # no disclaimer confirmed: never listed publicly
     assert "Nairobi dinner" in client.get("/groups/events/").content.decode()
     for url in ("/groups/events.ics", "/groups/g/kenya/events.ics"):
         response = client.get(url)

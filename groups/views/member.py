@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from groups.disclaimers import disclaimer_for
-from groups.forms import MessageForm, PlanForm, PresenceForm, RequestForm, ResubmitForm
+from groups.forms import (
+    MessageForm,
+    PageChangeForm,
+    PlanForm,
+    PresenceForm,
+    RequestForm,
+    ResubmitForm,
+)
 from groups.models import AnnualPlan, GroupRequest
 from groups.selectors import (
     access_committee_or_404,
@@ -27,7 +34,10 @@ from groups.selectors import (
     delivery_counts,
     due_mark,
     groups_public,
+    latest_communication,
     memberships_with_history,
+    page_changes_visible_to,
+    page_links_public,
     plan_of_year,
     plan_year,
     plans_of_group,
@@ -40,6 +50,7 @@ from groups.services.groups import (
     membership_join,
     membership_leave,
 )
+from groups.services.pages import page_change_propose
 from groups.services.plans import plan_save, plan_submit
 from groups.services.presences import presence_confirm_disclaimer, presence_register
 from groups.services.requests import request_message_post, request_resubmit, request_submit
@@ -102,7 +113,22 @@ def consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     if request.POST.get("next") == "group":
         return redirect("groups:group", slug=membership.group.slug)
+    if request.POST.get("next") == "emails":
+        return redirect("groups:email_choices")
     return redirect("groups:my_groups")
+
+
+@login_required
+def email_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every group the alumnus belongs to, whether they receive its emails, and the history."""
+    memberships = list(memberships_with_history(user=current_user(request)))
+    history = sorted(
+        (event for m in memberships for event in m.consent_events.all()),
+        key=lambda event: event.at,
+        reverse=True,
+    )
+    context = {"memberships": memberships, "history": history}
+    return render(request, "groups/member/email_choices.html", context)
 
 
 # --- The committee of one group ---------------------------------------------------------------
@@ -122,6 +148,7 @@ def committee_home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             "requests": [(r, due_mark(r, now)) for r in reqs],
             "plans": plans_of_group(group=group)[:5],
             "year": year,
+            "next_year": year + 1,
             "this_year_plan": plan_of_year(group=group, year=year),
             "presences": presences_of_group(group=group),
         },
@@ -154,7 +181,7 @@ def request_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def request_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     group = access_committee_or_404(current_user(request), slug)
     req = access_request_or_404(current_user(request), pk, group=group)
-    communication = getattr(req, "communication", None)
+    communication = latest_communication(req)
     return render(
         request,
         "groups/committee/request_detail.html",
@@ -163,6 +190,7 @@ def request_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
             "req": req,
             "mark": due_mark(req),
             "message_form": MessageForm(),
+            "communication": communication,
             "counts": delivery_counts(communication) if communication else None,
         },
     )
@@ -294,3 +322,29 @@ def presence_confirm(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
         success="Thank you: the disclaimer is recorded as displayed.",
     )
     return redirect("groups:presences", slug=group.slug)
+
+
+@login_required
+def page_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The committee proposes its public page; the team accepts or returns each proposal."""
+    group = access_committee_or_404(current_user(request), slug)
+    current = {"description": group.description, "place": group.place, "country": group.country}
+    initial = {**current, "links": "\n".join(page_links_public(group))}
+    form = PageChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done, _ = call_service(
+            request,
+            lambda: page_change_propose(
+                actor=current_user(request), group_id=group.pk, **form.cleaned_data
+            ),
+            form=form,
+            success="Sent to the Alumni Engagement team; the public page changes once accepted.",
+        )
+        if done:
+            return redirect("groups:page_edit", slug=group.slug)
+    changes = page_changes_visible_to(user=current_user(request)).filter(group=group)[:20]
+    return render(
+        request,
+        "groups/committee/page.html",
+        {"group": group, "form": form, "changes": changes},
+    )

@@ -20,6 +20,7 @@ from groups.selectors import (
     groups_with_counts,
     membership_for_unsubscribe,
     memberships_of,
+    page_links_public,
     presences_public,
     public_events,
 )
@@ -59,6 +60,7 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "group": group,
             "presences": presences_public(group),
+            "links": page_links_public(group),
             "events": public_events(group=group).filter(event_start__gte=now)[:20],
             "membership": membership,
             "can_join": can_join_group(request.user, group),
@@ -74,7 +76,8 @@ def events(request: HttpRequest) -> HttpResponse:
     return render(request, "groups/public/events.html", {"page": page})
 
 
-def _calendar(name: str, items: list[GroupRequest]) -> HttpResponse:
+def _calendar(name: str, items: list[GroupRequest], filename: str = "events.ics") -> HttpResponse:
+    """An iCalendar of ``items``: each time carries its event's own TZID, with a VTIMEZONE."""
     cal = Calendar()
     cal.add("prodid", f"-//{settings.INSTITUTION_NAME}//Alumni group events//EN")
     cal.add("version", "2.0")
@@ -85,18 +88,19 @@ def _calendar(name: str, items: list[GroupRequest]) -> HttpResponse:
         event.add("uid", f"groups-request-{item.pk}@{host}")
         event.add("summary", item.title)
         event.add("dtstamp", item.updated_at)
-        assert item.event_start is not None  # public_events filters on it
-        event.add("dtstart", item.event_start)
-        if item.event_end:
-            event.add("dtend", item.event_end)
+        assert item.event_start_local is not None  # public_events filters on it
+        event.add("dtstart", item.event_start_local)
+        if item.event_end_local:
+            event.add("dtend", item.event_end_local)
         event.add("description", f"{item.group.name}\n\n{item.content}")
         if item.event_venue:
             event.add("location", item.event_venue)
         if item.event_url:
             event.add("url", item.event_url)
         cal.add_component(event)
+    cal.add_missing_timezones()
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
@@ -111,6 +115,12 @@ def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
     recent = timezone.now() - timedelta(days=90)
     items = list(public_events(group=group).filter(event_start__gte=recent)[:1000])
     return _calendar(f"{group.name} events", items)
+
+
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One public event as an iCalendar file, to add to a calendar."""
+    item = get_visible_or_404(public_events(), pk=pk)
+    return _calendar(item.title, [item], filename=f"event-{item.pk}.ics")
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a session or token

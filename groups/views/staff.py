@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -23,10 +23,11 @@ from groups.forms import (
     FlagForm,
     GroupForm,
     MessageForm,
+    PageChangeDecisionForm,
     PlanReviewForm,
     ScheduleForm,
 )
-from groups.models import AlumniGroup, AnnualPlan, Communication, GroupRequest
+from groups.models import AlumniGroup, AnnualPlan, Communication, GroupRequest, PageChange
 from groups.reports import sla_page, sla_report, sla_report_csv
 from groups.selectors import (
     access_group_or_404,
@@ -36,12 +37,15 @@ from groups.selectors import (
     access_seat_or_404,
     consenting_member_count,
     delivery_counts,
+    delivery_failures,
     due_mark,
     group_choices,
     groups_visible_to,
     groups_with_counts,
     history_of,
+    latest_communication,
     members_of_group,
+    page_changes_visible_to,
     plan_year,
     plans_overview,
     presences_for_review,
@@ -49,7 +53,13 @@ from groups.selectors import (
     seats_of_group,
     user_by_email,
 )
-from groups.services.communications import communication_create
+from groups.services.communications import (
+    communication_create,
+    request_email_cancel,
+    request_email_reschedule,
+    request_email_retry,
+)
+from groups.services.compose import communication_preview, communication_test_send
 from groups.services.groups import (
     GROUP_FIELDS,
     committee_appoint,
@@ -57,6 +67,7 @@ from groups.services.groups import (
     group_create,
     group_update,
 )
+from groups.services.pages import PAGE_DECISIONS
 from groups.services.plans import plan_accept, plan_request_changes
 from groups.services.presences import presence_flag, presence_unflag
 from groups.services.requests import (
@@ -70,15 +81,9 @@ from groups.services.requests import (
 from portal.audit import audit_personal_data_view
 from portal.permissions import role_required
 from portal.roles import Role
-from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
+from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user, query_without_page
 
 staff_only = role_required(Role.ENGAGEMENT_STAFF, Role.ENGAGEMENT_MANAGER)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @staff_only
@@ -104,7 +109,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "statuses": GroupRequest.Status.choices,
             "kinds": GroupRequest.Kind.choices,
             "groups": group_choices(),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -112,7 +117,12 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_only
 def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = access_request_or_404(current_user(request), pk)
-    communication: Communication | None = getattr(req, "communication", None)
+    communication = latest_communication(req)
+    failures = list(delivery_failures(communication)) if communication else []
+    for delivery in failures:  # their addresses are shown: personal data
+        audit_personal_data_view(
+            actor=current_user(request), subject=delivery.recipient, fields=["email"]
+        )
     return render(
         request,
         "groups/staff/request_detail.html",
@@ -126,6 +136,7 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "message_form": MessageForm(),
             "communication": communication,
             "counts": delivery_counts(communication) if communication else None,
+            "failures": failures,
             "consenting": consenting_member_count(req.group),
         },
     )
@@ -136,6 +147,7 @@ REQUEST_ACTION_FORMS = {
     "decline": DeclineForm,
     "schedule": ScheduleForm,
     "message": MessageForm,
+    "reschedule_email": ScheduleForm,
 }
 # action -> (the service, the form field it takes besides the request, the message on success)
 REQUEST_ACTIONS: dict[str, tuple[Callable[..., object], str, str]] = {
@@ -149,6 +161,9 @@ REQUEST_ACTIONS: dict[str, tuple[Callable[..., object], str, str]] = {
     "schedule": (request_schedule, "scheduled_for", "Request scheduled."),
     "sent": (request_mark_sent, "", "Marked as sent."),
     "message": (request_message_post, "body", "Message sent to the committee."),
+    "cancel_email": (request_email_cancel, "", "Email cancelled; none of it will go out."),
+    "reschedule_email": (request_email_reschedule, "scheduled_for", "Email rescheduled."),
+    "retry_email": (request_email_retry, "", "The failed deliveries are queued again."),
 }
 
 
@@ -187,31 +202,31 @@ def _sending_note(communication: Communication) -> str:
 
 @staff_only
 def compose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    req = access_request_or_404(current_user(request), pk)
-    if hasattr(req, "communication"):
+    """Write the email; "Preview" shows it as members get it, "Send a test to me" mails it."""
+    req, actor = access_request_or_404(current_user(request), pk), current_user(request)
+    if (latest := latest_communication(req)) and latest.status != Communication.Status.CANCELLED:
         messages.info(request, "This request's email has already been sent.")
         return redirect("groups:staff_request", pk=req.pk)
-    initial = {"subject": f"{req.group.name}: {req.title}", "body": req.content}
-    form = CommunicationForm(request.POST or None, initial=initial)
+    form = CommunicationForm(request.POST or None, initial=CommunicationForm.initial_for(req))
+    preview, action = None, request.POST.get("action", "send")
     if request.method == "POST" and form.is_valid():
-        done, communication = call_service(
-            request,
-            lambda: communication_create(
-                actor=current_user(request),
-                request_id=req.pk,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            ),
-            form=form,
-        )
-        if done and communication is not None:
-            messages.success(request, _sending_note(communication))
-            return redirect("groups:staff_request", pk=req.pk)
-    return render(
-        request,
-        "groups/staff/compose.html",
-        {"req": req, "form": form, "consenting": consenting_member_count(req.group)},
-    )
+        text = {"request_id": req.pk, **form.cleaned_data}
+        if action == "send":
+            done, communication = call_service(
+                request, lambda: communication_create(actor=actor, **text), form=form
+            )
+            if done and communication is not None:
+                messages.success(request, _sending_note(communication))
+                return redirect("groups:staff_request", pk=req.pk)
+        elif action == "test":
+            note = f"A test copy was sent to {actor.email}; no member was emailed."
+            call_service(
+                request, lambda: communication_test_send(actor=actor, **text), success=note
+            )
+        _, preview = call_service(request, lambda: communication_preview(actor=actor, **text))
+    consenting = consenting_member_count(req.group)
+    context = {"req": req, "form": form, "preview": preview, "consenting": consenting}
+    return render(request, "groups/staff/compose.html", context)
 
 
 @staff_only
@@ -221,11 +236,8 @@ def plans(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         year = plan_year()
     rows = plans_overview(year=year)
-    submitted = sum(
-        1
-        for _, plan in rows
-        if plan and plan.status in (AnnualPlan.Status.SUBMITTED, AnnualPlan.Status.ACCEPTED)
-    )
+    done = (AnnualPlan.Status.SUBMITTED, AnnualPlan.Status.ACCEPTED)
+    submitted = sum(1 for _, plan in rows if plan and plan.status in done)
     return render(
         request,
         "groups/staff/plans.html",
@@ -304,16 +316,9 @@ def group_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         if done:
             return redirect("groups:staff_group", slug=group.slug)
     form.fields["name"].disabled = True
-    return render(
-        request,
-        "groups/staff/group.html",
-        {
-            "group": group,
-            "form": form,
-            "seats": seats_of_group(user=current_user(request), group=group),
-            "appoint_form": CommitteeAppointForm(),
-        },
-    )
+    seats = seats_of_group(user=current_user(request), group=group)
+    context = {"group": group, "form": form, "seats": seats, "appoint_form": CommitteeAppointForm()}
+    return render(request, "groups/staff/group.html", context)
 
 
 @staff_only
@@ -394,3 +399,17 @@ def presence_flag_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             success="Presence flagged.",
         )
     return redirect("groups:staff_presences")
+
+
+@staff_only
+def page_changes(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """Committees' proposed public pages, oldest first; a POST accepts or returns one."""
+    form, actor = PageChangeDecisionForm(request.POST or None), current_user(request)
+    changes = page_changes_visible_to(user=actor)
+    if pk is not None and form.is_valid():
+        decide, success = PAGE_DECISIONS[form.cleaned_data.pop("decision")]
+        args = {"page_change_id": get_object_or_404(changes, pk=pk).pk, **form.cleaned_data}
+        call_service(request, lambda: decide(actor=actor, **args), success=success)
+        return redirect("groups:staff_page_changes")
+    waiting = changes.filter(status=PageChange.Status.PROPOSED).reverse()
+    return render(request, "groups/staff/page_changes.html", {"changes": waiting})
