@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
@@ -13,6 +15,24 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 _IP_FAILED = "login_ip_accounts"
+SITE_NAME = "Alumni portal"
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's templates read as ``current_site``: the portal's name and public host.
+
+    Without ``django.contrib.sites`` allauth falls back to a nameless site, and its mail opens
+    "Hello from !"; every message names the portal instead.
+    """
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    name = f"{SITE_NAME} of {settings.INSTITUTION_NAME}"
+    return PortalSite(name=name, domain=urlsplit(settings.PORTAL_BASE_URL).netloc)
 
 
 def _ip_lock_key(request: HttpRequest) -> str:
@@ -69,7 +89,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         """Render allauth's message and queue it in the outbox instead of sending inline."""
         from portal.mail import email_queue_rendered
 
-        context = {"email": email, **context}
+        context = {"email": email, **context, "current_site": portal_site()}
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         subject = self.format_email_subject(subject)
         body_text = render_to_string(f"{template_prefix}_message.txt", context, self.request)
