@@ -173,7 +173,7 @@ class ActivityForm(forms.Form):
     last_post_on = forms.DateField(
         label="Date of the latest post",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(max_length=255, required=False)
 

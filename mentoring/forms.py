@@ -24,7 +24,7 @@ from mentoring.services.programmes import PROGRAMME_FIELDS
 from mentoring.services.surveys import SURVEY_FIELDS
 from portal.input_guard import single_line_fields
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCALE = [(i, str(i)) for i in range(1, 6)]
 
 

@@ -57,7 +57,7 @@ class ItemForm(forms.Form):
     posted_at = forms.DateTimeField(
         required=False,
         label="Posted at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reporter_email = forms.EmailField(
         required=False,
@@ -189,7 +189,9 @@ class RemovalRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Which standard it breaches (e.g. 004 §6.5, 001 §4.7.4.3).",
     )
-    deadline = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    deadline = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     item = forms.IntegerField(
         required=False, min_value=1, label="Moderation item number (optional)"
     )

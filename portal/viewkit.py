@@ -60,3 +60,10 @@ def call_service(
     if success:
         messages.success(request, success)
     return True, result
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The list page's query string without its page number, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -12,6 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -24,7 +25,7 @@ from moderation.services.tokens import token_create
 from moderation.tests.factories import make_channel
 from portal.models import AuditEvent, OrgUnit, User
 from portal.roles import Role
-from portal.tests.factories import OrgUnitFactory, make_user
+from portal.tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,7 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "groups.Communication": (*VIEW_ONLY, frozenset()),
     "groups.Delivery": (*VIEW_ONLY, frozenset()),
     "groups.OutsidePresence": (*VIEW_ONLY, frozenset()),
+    "groups.PageChange": (*VIEW_ONLY, frozenset()),
     # Mentoring: programmes through programme_create/update; the rest is view-only.
     "mentoring.Programme": (True, True, False, frozenset()),
     "mentoring.MentorApplication": (*VIEW_ONLY, frozenset()),
@@ -95,8 +97,8 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
 def superuser_request(user: User) -> Any:
     request = RequestFactory().get("/admin/")
     request.user = user
-    request.session = {}
-    request._messages = FallbackStorage(request)
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     return request
 
 
@@ -334,7 +336,7 @@ def test_org_unit_create_change_and_delete_are_audited(client: Client, superuser
 
 
 def test_bulk_delete_of_org_units_audits_each(client: Client, superuser: User) -> None:
-    units = [OrgUnitFactory(), OrgUnitFactory()]
+    units = [make_unit(), make_unit()]
     client.force_login(superuser)
     response = client.post(
         reverse("admin:portal_orgunit_changelist"),
