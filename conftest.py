@@ -150,6 +150,9 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def axe_check() -> Callable[[Any], None]:
     """``axe_check(page)``: fail on any serious or critical axe-core violation."""
@@ -157,10 +160,7 @@ def axe_check() -> Callable[[Any], None]:
 
     axe = Axe()
 
-    def check(page: Any) -> None:
-        # A click that navigates returns once the new page starts loading; judge the page only
-        # when its stylesheets are in, or unstyled markup reads as a contrast failure.
-        page.wait_for_load_state("load")
+    def judge(page: Any, width: str) -> None:
         results = axe.run(page)
         bad = [
             v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
@@ -170,7 +170,26 @@ def axe_check() -> Callable[[Any], None]:
             + "; ".join(node["target"][0] for node in v["nodes"][:3])
             for v in bad
         )
-        assert not bad, f"axe-core violations on {page.url}:\n{details}"
+        assert not bad, f"axe-core violations on {page.url} at {width}:\n{details}"
+
+    def check(page: Any) -> None:
+        # A click that navigates returns once the new page starts loading; judge the page only
+        # when its stylesheets are in, or unstyled markup reads as a contrast failure.
+        page.wait_for_load_state("load")
+        judge(page, "desktop width")
+        # Then as a phone shows it: nothing may scroll sideways, and axe must stay clean.
+        desktop = page.viewport_size
+        page.set_viewport_size(PHONE)
+        try:
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], (
+                f"{page.url} scrolls sideways at {PHONE['width']} px: "
+                f"{widths[0]} px of content in {widths[1]} px"
+            )
+            judge(page, f"{PHONE['width']} px")
+        finally:
+            if desktop:
+                page.set_viewport_size(desktop)
 
     return check
 

@@ -3,7 +3,7 @@ every state and requests in every state, all reached through the services (idemp
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -11,17 +11,24 @@ from groups.models import (
     AlumniGroup,
     AnnualPlan,
     CommitteeMembership,
+    Communication,
+    Delivery,
     GroupRequest,
     Membership,
     OutsidePresence,
 )
 from groups.selectors import plan_year
-from groups.services.communications import communication_create, communication_send_batch
+from groups.services.communications import (
+    communication_create,
+    communication_send_batch,
+    deliveries_sync,
+)
 from groups.services.groups import committee_appoint, consent_give, group_create, membership_join
 from groups.services.plans import plan_accept, plan_request_changes, plan_save, plan_submit
 from groups.services.presences import presence_confirm_disclaimer, presence_register
 from groups.services.requests import (
     RequestDetails,
+    compute_due_at,
     request_ask_changes,
     request_decline,
     request_mark_sent,
@@ -31,8 +38,9 @@ from groups.services.requests import (
     request_submit,
 )
 from portal.demo import DemoContext, ensure_user
-from portal.models import User
+from portal.models import OutboundEmail, User
 from portal.roles import Role
+from portal.workdays import default_calendar
 
 GROUPS = [
     ("Alumni Group of Kenya", AlumniGroup.Kind.COUNTRY, "Nairobi", "Kenya"),
@@ -283,6 +291,7 @@ def _seed_requests(ctx: DemoContext, kenya: AlumniGroup, finance: AlumniGroup) -
         "Donate to the fund via the link.",
     )
     submit("Careers breakfast", received_at=now - timedelta(days=7))  # overdue by now
+    submit("Alumni quiz night", received_at=_received_for_due_today(now))
     if req := submit("Annual dinner 2026", days=40):
         request_start(actor=staff, request_id=req.pk)
     if req := submit("Book club launch", days=30):
@@ -301,6 +310,25 @@ def _seed_requests(ctx: DemoContext, kenya: AlumniGroup, finance: AlumniGroup) -
         )
     if req := submit("Summer picnic", days=60):
         request_schedule(actor=staff, request_id=req.pk, scheduled_for=now + timedelta(days=5))
+        # Composed ahead: the email waits, scheduled, and goes out by itself at that time.
+        communication_create(
+            actor=staff,
+            request_id=req.pk,
+            subject="Alumni Group of Kenya: summer picnic",
+            body="Dear alumni,\n\nJoin us for the summer picnic in Karura Forest.",
+        )
+    if req := submit("Networking lunch", days=45):
+        # Scheduled and composed, then sent back for changes: the email was cancelled with it.
+        request_schedule(actor=staff, request_id=req.pk, scheduled_for=now + timedelta(days=3))
+        communication_create(
+            actor=staff,
+            request_id=req.pk,
+            subject="Alumni Group of Kenya: networking lunch",
+            body="Dear alumni,\n\nJoin us for lunch.",
+        )
+        request_ask_changes(
+            actor=staff, request_id=req.pk, message="Please add the venue before we send this."
+        )
     if req := submit("Guest lecture on fintech", group=finance, days=14):
         request_start(actor=staff, request_id=req.pk)
         communication = communication_create(
@@ -311,6 +339,7 @@ def _seed_requests(ctx: DemoContext, kenya: AlumniGroup, finance: AlumniGroup) -
         )
         for batch in range(communication.batch_count):
             communication_send_batch(communication_id=communication.pk, batch=batch)
+        _bounce_two(communication)
     if req := submit(
         "Website listing: alumni football",
         kind=GroupRequest.Kind.WEBSITE,
@@ -324,6 +353,32 @@ def _seed_requests(ctx: DemoContext, kenya: AlumniGroup, finance: AlumniGroup) -
             request_id=req.pk,
             reason="Unsolicited advertising is not permitted on the School's channels.",
         )
+
+
+def _received_for_due_today(now: datetime) -> datetime | None:
+    """A receipt time whose 3-working-day clock runs out later today (None on a day off)."""
+    for hours in range(1, 24 * 7):
+        received = now - timedelta(hours=hours)
+        due = compute_due_at(received, ())
+        if due and due > now and default_calendar().working_days_until(now, due) == 0:
+            return received
+    return None
+
+
+def _bounce_two(communication: Communication) -> None:
+    """Two recipients' mailboxes refuse the email, as a real server's 550 answer is recorded.
+
+    The outbox keeps the server's answer on its row; the communication's delivery status reads
+    it, so staff see the failures with their reason and can queue them again.
+    """
+    emails = Delivery.objects.filter(communication=communication, email__isnull=False)
+    failed = emails.order_by("pk").values_list("email_id", flat=True)[:2]
+    OutboundEmail.objects.filter(pk__in=list(failed)).update(
+        status=OutboundEmail.Status.FAILED,
+        attempts=OutboundEmail.MAX_ATTEMPTS,
+        last_error="SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable",
+    )
+    deliveries_sync(communication_ids=[communication.pk])
 
 
 def _seed_presences(ctx: DemoContext, kenya: AlumniGroup) -> None:

@@ -7,7 +7,7 @@ at the user's role, so a rule that comes to depend on the object changes here al
 from __future__ import annotations
 
 from groups.models import COMMITTEE_PERM, AlumniGroup, GroupRequest
-from portal.permissions import AnyUser, has_object_role, has_role
+from portal.permissions import AnyUser, has_object_role, has_role, role_required
 from portal.roles import Role
 
 
@@ -41,3 +41,7 @@ def can_view_group_members(user: AnyUser, group: AlumniGroup) -> bool:
     """Member names and addresses: only engagement staff; committee members see counts and
     never addresses (seed 000)."""
     return is_engagement_staff(user)
+
+
+# Every staff page of the app sits behind this.
+staff_only = role_required(Role.ENGAGEMENT_STAFF, Role.ENGAGEMENT_MANAGER)

@@ -340,27 +340,9 @@ def user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
 
 
-HISTORY_LABELS = {
-    "groups.request.submitted": "Submitted",
-    "groups.request.started": "Work started",
-    "groups.request.changes_requested": "Changes requested",
-    "groups.request.resubmitted": "Resubmitted",
-    "groups.request.scheduled": "Scheduled",
-    "groups.request.declined": "Declined",
-    "groups.request.sent": "Sent",
-    "groups.request.message_posted": "Message",
-    "groups.plan.created": "Plan started",
-    "groups.plan.edited": "Plan edited",
-    "groups.plan.submitted": "Plan submitted",
-    "groups.plan.accepted": "Plan accepted",
-    "groups.plan.changes_requested": "Changes requested",
-}
-
-
-def history_of(obj: GroupRequest | AnnualPlan, *, limit: int) -> list[tuple[AuditEvent, str]]:
-    """The object's audit events with a readable label (the action code where there is none)."""
-    events = AuditEvent.objects.for_object(obj)[:limit]
-    return [(e, HISTORY_LABELS.get(e.action, e.action)) for e in events]
+def history_of(obj: GroupRequest | AnnualPlan, *, limit: int) -> QuerySet[AuditEvent]:
+    """The object's audit events, newest first, with their actors (shown as sentences)."""
+    return AuditEvent.objects.for_object(obj).select_related("actor")[:limit]
 
 
 def memberships_with_history(*, user: AnyUser) -> QuerySet[Membership]:

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Extract
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts_registry.api import (
     OfficialAccount,
@@ -38,6 +39,7 @@ from accounts_registry.api import (
 from portal.models import AuditEvent, AuditEventQuerySet, User
 from portal.permissions import AnyUser, get_visible_or_404
 from portal.roles import Role
+from portal.wording import action_phrase, actor_name
 
 from .models import Category, ChannelToken, Decision, Incident, Item, RemovalRequest, Suggestion
 from .permissions import can_edit_categories, can_manage_incidents, can_manage_removal_requests
@@ -121,7 +123,7 @@ def categories_by_rule() -> dict[str, list[Category]]:
 
 def audit_history(obj: Model) -> AuditEventQuerySet:
     """The audit events of ``obj``, oldest first (callers have already authorised ``obj``)."""
-    return AuditEvent.objects.for_object(obj).order_by("at", "id")
+    return AuditEvent.objects.for_object(obj).select_related("actor").order_by("at", "id")
 
 
 @dataclass(frozen=True)
@@ -325,16 +327,6 @@ class ItemTimeline:
     decisions: list[Decision]
 
 
-ACTION_TITLES = {
-    "moderation.item.created": "Entered",
-    "moderation.item.claimed": "Claimed",
-    "moderation.item.released": "Released",
-    "moderation.item.decided": "Decided",
-    "moderation.item.reopened": "Decision reopened",
-    "portal.personal_data.viewed": "Reporter's email viewed",
-}
-
-
 def _incident_entry(incident: Incident, openable: bool) -> TimelineEntry:
     title = f"Incident #{incident.pk} reported"
     if not openable:
@@ -359,8 +351,8 @@ def item_timeline(*, user: AnyUser, item: Item) -> ItemTimeline:
         detail = (
             str(event.new.get("reason", "")) if event.action == "moderation.item.reopened" else ""
         )
-        actor = str(event.actor or event.actor_label or "system")
-        title = ACTION_TITLES.get(event.action, event.action)
+        actor = actor_name(event)
+        title = capfirst(action_phrase(event.action, event.target_label))
         entries.append(TimelineEntry(event.at, actor, title, detail))
     decisions = list(
         item.decisions.select_related("category", "decided_by", "reopened_by").order_by(
