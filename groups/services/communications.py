@@ -108,8 +108,11 @@ def communication_create(*, actor: User, request_id: int, subject: str, body: st
             raise GroupsError("No member of this group consents to its emails.", field="subject")
         size = batch_size()
         now = timezone.now()
-        # A request scheduled for later is composed now and released by the dispatch sweep.
-        release_at = max(now, req.scheduled_for) if req.scheduled_for else now
+        # A request scheduled for later is composed now and released by the dispatch sweep. A
+        # time kept from before the request went back for changes is stale: work in progress
+        # goes out now, and staff schedule it again if they want a later time.
+        scheduled = req.status == R.SCHEDULED and req.scheduled_for is not None
+        release_at = max(now, req.scheduled_for) if scheduled and req.scheduled_for else now
         due = release_at <= now
         communication = Communication.objects.create(
             request=req,
