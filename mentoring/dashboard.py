@@ -18,8 +18,9 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
     found = []
     if has_role(user, Role.ALUMNUS, Role.STUDENT):
         # Partners are not named here: their details appear only on the partnership page.
-        partnerships = list(selectors.partnerships_of(user=user)[:5])
-        open_count = selectors.programmes_open_for_applications(today=timezone.localdate()).count()
+        today = timezone.localdate()
+        partnerships = [(p, p.is_live(today)) for p in selectors.partnerships_of(user=user)[:5]]
+        open_count = selectors.programmes_open_for_applications(today=today).count()
         found.append(
             DashboardPanel(
                 "Mentoring",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from mentoring.models import Partnership, Programme, SurveyResponse
 from mentoring.selectors import survey_stage_open
@@ -79,28 +79,42 @@ def meeting_reminders_sweep(*, today: datetime.date | None = None) -> int:
 
 
 def survey_invitations_sweep(*, today: datetime.date | None = None) -> int:
-    """Invite both partners to each survey once, when its stage opens (002 §1e)."""
+    """Invite both partners to each survey once, when its stage opens (002 §1e).
+
+    A partner who has already answered that stage is not invited (the query says who has), and
+    a partnership whose two partners have both answered is not even selected.
+    """
     today = today or local_today()
     sent = 0
-    partnerships = Partnership.objects.filter(
+    live = Partnership.objects.filter(
         ~Q(status=Partnership.Status.WITHDRAWN),
         programme__starts_on__lte=today,
         programme__ends_on__gte=today - datetime.timedelta(days=7),
     ).select_related("programme", "mentor_application", "mentee_application")
-    for partnership in partnerships:
-        for stage in SurveyResponse.Stage:
+    for stage in SurveyResponse.Stage:
+        answers = SurveyResponse.objects.filter(partnership=OuterRef("pk"), stage=stage)
+        partnerships = live.annotate(
+            mentor_answered=Exists(answers.filter(side=SurveyResponse.Side.MENTOR)),
+            mentee_answered=Exists(answers.filter(side=SurveyResponse.Side.MENTEE)),
+        ).exclude(mentor_answered=True, mentee_answered=True)
+        for partnership in partnerships:
             if not survey_stage_open(partnership.programme, stage, today):
                 continue
+            to = [
+                address
+                for address, answered in (
+                    (partnership.mentor_application.email, partnership.mentor_answered),
+                    (partnership.mentee_application.university_email, partnership.mentee_answered),
+                )
+                if not answered
+            ]
             with transaction.atomic():
                 if not reminder_claim(
                     kind="mentoring.survey_invitation", target=partnership, period=stage.value
                 ):
                     continue
                 email_queue(
-                    to=[
-                        partnership.mentor_application.email,
-                        partnership.mentee_application.university_email,
-                    ],
+                    to=to,
                     subject=f"{stage.label} feedback survey: {partnership.programme.name}",
                     template="mentoring/email/survey_invitation",
                     context={"partnership": partnership, "stage": stage},

@@ -10,10 +10,22 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, F, Func, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Func,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from mentoring.models import (
+    REPORTER_STATUS_LABELS,
     ApplicationStatus,
     Concern,
     ConcernNote,
@@ -110,6 +122,30 @@ def access_mentee_application_or_404(
     user: AnyUser, mentee_application_id: int
 ) -> MenteeApplication:
     return get_visible_or_404(mentee_applications_visible_to(user=user), pk=mentee_application_id)
+
+
+def own_applications_by_programme(
+    *, user: AnyUser, programme: Programme | None = None
+) -> dict[int, dict[str, MentorApplication | MenteeApplication]]:
+    """``user``'s applications as {programme id: {"mentor"/"mentee": application}} (two queries).
+
+    Each application carries ``matched`` (it has a partnership), so a page can say whether it
+    may still be withdrawn without asking again.
+    """
+    found: dict[int, dict[str, MentorApplication | MenteeApplication]] = {}
+    if not user.is_authenticated:
+        return found
+    sides: tuple[tuple[str, QuerySet[Any]], ...] = (
+        ("mentor", MentorApplication.objects.filter(user=user).select_related("programme")),
+        ("mentee", MenteeApplication.objects.filter(user=user).select_related("programme")),
+    )
+    for side, applications in sides:
+        if programme is not None:
+            applications = applications.filter(programme=programme)
+        matched = Partnership.objects.filter(**{f"{side}_application": OuterRef("pk")})
+        for application in applications.annotate(matched=Exists(matched)):
+            found.setdefault(application.programme_id, {})[side] = application
+    return found
 
 
 def mentors_for_admin(*, programme: Programme) -> QuerySet[MentorApplication]:
@@ -235,6 +271,34 @@ def concern_notes_of(*, concern: Concern) -> QuerySet[ConcernNote]:
     return concern.notes.select_related("author")
 
 
+def concerns_reported_by(*, user: AnyUser) -> QuerySet[Concern]:
+    """The concerns ``user`` reported, for their status page (scheme admins' rows included)."""
+    if not user.is_authenticated:
+        return Concern.objects.none()
+    return Concern.objects.filter(reporter=user).select_related("programme")
+
+
+def access_own_concern_or_404(user: AnyUser, concern_id: int) -> Concern:
+    """A concern ``user`` reported; anyone else's is 404 (admins read it on the manage pages)."""
+    return get_visible_or_404(concerns_reported_by(user=user), pk=concern_id)
+
+
+def concern_status_history(*, concern: Concern) -> list[tuple[datetime.datetime, str]]:
+    """When the concern was received and each later change of status, in the reporter's words.
+
+    Only the dates and statuses of the follow-up notes are read, never their text or author.
+    """
+    history = [(concern.created_at, REPORTER_STATUS_LABELS[Concern.Status.NEW])]
+    current = Concern.Status.NEW.value
+    for status, when in concern.notes.order_by("created_at", "id").values_list(
+        "status_after", "created_at"
+    ):
+        if status != current:
+            history.append((when, REPORTER_STATUS_LABELS[status]))
+            current = status
+    return history
+
+
 def survey_stage_open(programme: Programme, stage: str, on: datetime.date) -> bool:
     """Mid survey from the midpoint to the end; end survey from two weeks before the end."""
     if stage == SurveyResponse.Stage.MID:
@@ -260,6 +324,17 @@ def surveys_open_to(
         for stage in SurveyResponse.Stage
         if stage.value not in answered and survey_stage_open(partnership.programme, stage, today)
     ]
+
+
+def survey_refusal(
+    *, user: User, partnership: Partnership, stage: str, today: datetime.date
+) -> str | None:
+    """Why ``user`` may not answer ``stage`` now (None if they may): a survey is answered once."""
+    if stage in survey_stages_answered(user=user, partnership=partnership):
+        return "You have already answered this survey. Thank you for your feedback."
+    if stage not in surveys_open_to(user=user, partnership=partnership, today=today):
+        return "This survey is not open at the moment."
+    return None
 
 
 def survey_summary(*, programme: Programme) -> list[dict[str, Any]]:

@@ -124,6 +124,11 @@ def partner_card_for(
     return card, labels
 
 
+def partner_name_for(viewer: User, partnership: Partnership) -> str:
+    """Only the other partner's name for a list or a choice ("" once ended), audited if shown."""
+    return str(partner_card_for(viewer, partnership, fields=("name",))[0].get("name", ""))
+
+
 def _vcard_text(value: Any) -> str:
     text = ", ".join(value) if isinstance(value, list) else str(value)
     for a, b in (("\\", "\\\\"), (",", "\\,"), (";", "\\;"), ("\n", "\\n"), ("\r", "")):

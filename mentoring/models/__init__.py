@@ -6,12 +6,13 @@ residence. Status fields change only through ``mentoring.services``.
 """
 
 from mentoring.models.applications import ApplicationStatus, MenteeApplication, MentorApplication
-from mentoring.models.concerns import Concern, ConcernNote
+from mentoring.models.concerns import REPORTER_STATUS_LABELS, Concern, ConcernNote
 from mentoring.models.matching import MatchConstraint, MatchRun, ProposedPair
 from mentoring.models.partnerships import Meeting, Partnership, SurveyResponse, Unavailability
 from mentoring.models.programmes import SECTOR_LABELS, SUPPORT_LABELS, Programme, split_list
 
 __all__ = [
+    "REPORTER_STATUS_LABELS",
     "SECTOR_LABELS",
     "SUPPORT_LABELS",
     "ApplicationStatus",

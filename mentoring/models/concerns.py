@@ -35,6 +35,19 @@ class Concern(models.Model):
     def __str__(self) -> str:
         return f"Concern {self.pk} ({self.get_status_display()})"
 
+    @property
+    def status_for_reporter(self) -> str:
+        """The status in the reporter's words (the only thing about a concern shown back)."""
+        return REPORTER_STATUS_LABELS[self.status]
+
+
+# What the person who reported a concern reads on their own status page.
+REPORTER_STATUS_LABELS: dict[str, str] = {
+    Concern.Status.NEW: "Received",
+    Concern.Status.IN_FOLLOW_UP: "Being followed up",
+    Concern.Status.CLOSED: "Closed",
+}
+
 
 class ConcernNote(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notes")

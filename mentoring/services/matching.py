@@ -10,6 +10,7 @@ from collections.abc import Collection
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from mentoring.errors import MentoringError
@@ -81,6 +82,50 @@ def _candidates(
     return mentees, [(m, m.capacity - m.taken) for m in mentors if m.capacity > m.taken]
 
 
+def _pins_that_fit(
+    constraints: list[MatchConstraint],
+    pending: Collection[int],
+    free: dict[int, tuple[MentorApplication, int]],
+) -> list[tuple[int, int]]:
+    """The pins of unmatched mentees, refused by name when a mentor has too few free places.
+
+    ``free`` maps each mentor application with a free place to (application, free places).
+    """
+    pins = [
+        c
+        for c in constraints
+        if c.kind == MatchConstraint.Kind.PIN and c.mentee_application_id in pending
+    ]
+    by_mentee: dict[int, list[MatchConstraint]] = {}
+    by_mentor: dict[int, list[MatchConstraint]] = {}
+    for c in pins:
+        by_mentee.setdefault(c.mentee_application_id, []).append(c)
+        by_mentor.setdefault(c.mentor_application_id, []).append(c)
+    for group in by_mentee.values():
+        if len(group) > 1:
+            mentors = " and ".join(sorted(c.mentor_application.name for c in group))
+            raise MentoringError(
+                f"The pins cannot all be honoured: {group[0].mentee_application.name} is "
+                f"pinned to {len(group)} mentors ({mentors}); keep one pin."
+            )
+    for mentor_id, group in by_mentor.items():
+        places = free[mentor_id][1] if mentor_id in free else 0
+        if len(group) <= places:
+            continue
+        mentor = group[0].mentor_application
+        mentees = ", ".join(sorted(c.mentee_application.name for c in group))
+        if mentor.status != ApplicationStatus.SUBMITTED:
+            why = "has withdrawn their application"
+        else:
+            why = f"has {places} free place{pluralize(places)} (capacity {mentor.capacity})"
+        raise MentoringError(
+            f"The pins cannot all be honoured: {mentor.name} {why}, but {len(group)} "
+            f"unmatched mentee{pluralize(len(group))} {pluralize(len(group), 'is,are')} "
+            f"pinned to them ({mentees}). Remove a pin, then run matching again."
+        )
+    return [(c.mentee_application_id, c.mentor_application_id) for c in pins]
+
+
 def match_run_create(
     *, actor: User, programme_id: int, only: Collection[int] | None = None
 ) -> MatchRun:
@@ -93,17 +138,11 @@ def match_run_create(
         programme = Programme.objects.select_for_update().get(pk=programme_id)
         mentees, mentors = _candidates(programme, only)
         e_by_id = {a.pk: a for a in mentees}
-        o_by_id = {a.pk: a for a, _ in mentors}
+        free = {a.pk: (a, cap) for a, cap in mentors}
         mentee_p = [mentee_profile(a) for a in mentees]
         mentor_p = [mentor_profile(a, cap) for a, cap in mentors]
         constraints = list(programme.match_constraints.all())
-        pins = [
-            (c.mentee_application_id, c.mentor_application_id)
-            for c in constraints
-            if c.kind == MatchConstraint.Kind.PIN
-            and c.mentee_application_id in e_by_id
-            and c.mentor_application_id in o_by_id
-        ]
+        pins = _pins_that_fit(constraints, e_by_id, free)
         forbids = [
             (c.mentee_application_id, c.mentor_application_id)
             for c in constraints

@@ -54,7 +54,9 @@ def meeting_log(*, actor: User, partnership_id: int, held_on: datetime.date, mod
         logged = locked.meetings.count()
         if logged >= programme.official_meetings:
             raise MentoringError(
-                f"All {programme.official_meetings} official meetings are already logged."
+                "The official meeting is already logged."
+                if programme.official_meetings == 1
+                else f"All {programme.official_meetings} official meetings are already logged."
             )
         meeting = Meeting.objects.create(
             partnership=locked, number=logged + 1, held_on=held_on, mode=mode, logged_by=actor

@@ -2,7 +2,8 @@
 
 Convention: anonymous -> sign-in redirect (302); a role page without the role -> 403; an object
 the user is not entitled to -> 404. Concern reports are 404 to everyone but scheme admins,
-signed in or not, including the person who reported them.
+signed in or not, including the person who reported them; the reporter has a status page of
+their own concern (``my_concern``), 404 to everyone else, scheme admins included.
 
 A POST's status says little (a refused action and a done one both redirect), so every POST row
 also names what it changes in the database and for which roles; the test checks that it changed
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import Concern, MatchConstraint, MatchRun, MentorApplication, Partnership
-from mentoring.services.concerns import concern_report
+from mentoring.services.concerns import concern_follow_up, concern_report
 from mentoring.services.matching import match_constraint_set, match_run_confirm, match_run_create
 from mentoring.tests.factories import (
     make_mentee,
@@ -107,8 +108,9 @@ EVERYONE = (L, 200, 200, 200, 200)
 MATRIX: list[tuple[str, tuple[str, ...], str, tuple[int, ...]]] = [
     ("home", (), "get", EVERYONE),
     ("programme", ("programme",), "get", EVERYONE),
-    ("apply_mentor", ("programme",), "get", (L, 200, F, F, F)),
-    ("apply_mentee", ("programme",), "get", (L, F, 200, 200, F)),
+    # Someone who already applied on that side is sent to their application (302).
+    ("apply_mentor", ("programme",), "get", (L, 302, F, F, F)),
+    ("apply_mentee", ("programme",), "get", (L, F, 302, 200, F)),
     ("mentor_application", ("mentor_app",), "get", (L, 200, N, N, 200)),
     ("mentee_application", ("mentee_app",), "get", (L, N, 200, N, 200)),
     ("partnership", ("partnership",), "get", PARTNERS),
@@ -120,6 +122,8 @@ MATRIX: list[tuple[str, tuple[str, ...], str, tuple[int, ...]]] = [
     ("survey", ("partnership", "mid"), "get", PARTNERS),
     ("concern_new", (), "get", EVERYONE),
     ("concern_submitted", (), "get", EVERYONE),
+    ("my_concerns", (), "get", EVERYONE),
+    ("my_concern", ("concern",), "get", (L, N, 200, N, N)),
     ("admin_programmes", (), "get", ADMIN),
     ("programme_create", (), "get", ADMIN),
     ("admin_programme", ("programme",), "get", ADMIN),
@@ -268,6 +272,10 @@ def test_access_matrix(client: Client, world: World, role: str) -> None:
             wrong.append(f"{method.upper()} {url}: {response.status_code}, expected {want}")
         if want == L and role == "anonymous":
             assert "/accounts/login/" in response["Location"], url
+        elif want == 302 and name.startswith("apply_"):
+            side = name.removeprefix("apply_")
+            own = reverse(f"mentoring:{side}_application", args=[world.ids[f"{side}_app"]])
+            assert response["Location"] == own, url
     assert not wrong, "\n".join(wrong)
 
 
@@ -291,11 +299,24 @@ def test_post_matrix_checks_the_effect(client: Client, world: World, role: str) 
     assert not wrong, "\n".join(wrong)
 
 
-def test_reporter_cannot_read_their_own_concern(client: Client, world: World) -> None:
+def test_reporter_sees_only_the_status_of_their_own_concern(client: Client, world: World) -> None:
+    concern_follow_up(
+        actor=world.users["scheme_admin"],
+        concern_id=world.ids["concern"],
+        note="Admin-only note",
+        status=Concern.Status.IN_FOLLOW_UP,
+    )
     client.force_login(world.users["mentee"])
     response = client.get(reverse("mentoring:concern", args=[world.ids["concern"]]))
     assert response.status_code == 404
     assert b"A worry" not in response.content
+    own = client.get(reverse("mentoring:my_concern", args=[world.ids["concern"]])).text
+    assert "Being followed up" in own
+    assert "A worry" not in own and "Admin-only note" not in own
+    for role in ("mentor", "other_mentee", "scheme_admin"):
+        client.force_login(world.users[role])
+        listing = client.get(reverse("mentoring:my_concerns")).text
+        assert reverse("mentoring:my_concern", args=[world.ids["concern"]]) not in listing
 
 
 def test_admin_get_on_post_only_urls_is_refused(client: Client, world: World) -> None:

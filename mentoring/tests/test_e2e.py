@@ -1,5 +1,5 @@
 """Browser walk: apply (both sides) -> scheme admin matches and confirms -> mentee sees the
-mentor's card -> logs a meeting; axe-core on every page."""
+mentor's card -> logs a meeting; axe-core on every page. On a phone: a concern and its status."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from mentoring.models import MentorApplication, Partnership
-from mentoring.tests.factories import make_programme
+from mentoring.tests.factories import make_programme, pair
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -67,8 +67,8 @@ def test_apply_match_confirm_and_log_a_meeting(
     page.get_by_role("button", name="Run matching").click()
     page.get_by_text("Shared sectors: EU institutions & affairs").wait_for()
     axe_check(page)
-    page.get_by_role("button", name="Confirm these 1 pairs and email both partners").click()
-    page.get_by_text("1 partnerships confirmed").wait_for()
+    page.get_by_role("button", name="Confirm this pair and email both partners").click()
+    page.get_by_text("1 partnership confirmed").wait_for()
     assert Partnership.objects.count() == 1
 
     # The mentee sees the mentor's card (bio shared) and logs the first meeting.
@@ -91,3 +91,41 @@ def test_apply_match_confirm_and_log_a_meeting(
     page.get_by_text("The meeting has been logged").wait_for()
     assert page.get_by_role("heading", name="Official meetings (1 of 3)").is_visible()
     axe_check(page)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_mentee_reports_a_concern_and_follows_its_status(
+    browser: Any, live_server: Any, sign_in: Callable[..., None], axe_check: Callable[[Any], None]
+) -> None:
+    partnership = pair(make_programme(name="EI Mentoring phone programme"))
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def check() -> None:
+        axe_check(page)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    try:
+        sign_in(page, partnership.mentee_application.user)
+        page.goto(f"/mentoring/programmes/{partnership.programme_id}/")
+        page.get_by_text("You have applied to this programme").wait_for()
+        assert page.get_by_role("link", name="Apply as a mentee (students)").count() == 0
+        check()
+        page.goto("/mentoring/concerns/new/")
+        page.locator("#id_text").fill("Private words about our meetings")
+        page.get_by_role("button", name="Send to the scheme administrators").click()
+        page.get_by_text("your concern has been sent").wait_for()
+        check()
+        page.get_by_role("link", name="your concerns page").click()
+        page.get_by_role("heading", name="Concerns and questions you have reported").wait_for()
+        assert page.get_by_role("cell", name="Received").is_visible()
+        assert "Private words" not in page.content()
+        check()
+        page.locator("tbody th a").first.click()
+        page.get_by_role("heading", name="What has happened").wait_for()
+        assert "Private words" not in page.content()
+        check()
+    finally:
+        context.close()

@@ -31,7 +31,7 @@ from mentoring.services import applications as application_services
 from mentoring.services import concerns as concern_services
 from mentoring.services import partnerships as partnership_services
 from mentoring.services import surveys as survey_services
-from mentoring.sharing import card_as_vcard, partner_card_for
+from mentoring.sharing import card_as_vcard, partner_card_for, partner_name_for
 from portal.audit import audit_personal_data_view
 from portal.models import User
 from portal.permissions import role_required
@@ -54,17 +54,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "mentoring/home.html",
         {
             "open_programmes": selectors.programmes_open_for_applications(today=today),
-            "mentor_applications": selectors.mentor_applications_visible_to(user=user).filter(
-                user=user
-            ),
-            "mentee_applications": selectors.mentee_applications_visible_to(user=user).filter(
-                user=user
-            ),
+            "applied": selectors.own_applications_by_programme(user=user),
             "partnerships": [
-                (p, partner_card_for(user, p, fields=("name",))[0].get("name", ""))
+                (p, partner_name_for(user, p), p.is_live(today))
                 for p in selectors.partnerships_of(user=user)
             ],
-            "today": today,
         },
     )
 
@@ -81,6 +75,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "open": programme.accepting_applications(timezone.localdate()),
             "can_mentor": can_apply_as_mentor(user),
             "can_mentee": can_apply_as_mentee(user),
+            "applied": selectors.own_applications_by_programme(user=user, programme=programme),
         },
     )
 
@@ -91,6 +86,10 @@ def _apply(request: AuthenticatedHttpRequest, pk: int, side: str) -> HttpRespons
     form_class: type[forms.MentorApplicationForm | forms.MenteeApplicationForm] = (
         forms.MentorApplicationForm if side == "mentor" else forms.MenteeApplicationForm
     )
+    mine = selectors.own_applications_by_programme(user=user, programme=programme)
+    if side in mine.get(programme.pk, {}):  # show the application, never a second form
+        messages.info(request, f"You have already applied as a {side} to this programme.")
+        return redirect(f"mentoring:{side}_application", pk=mine[programme.pk][side].pk)
     if not programme.accepting_applications(timezone.localdate()):
         messages.error(request, "This programme is not accepting applications at the moment.")
         return redirect("mentoring:programme", pk=programme.pk)
@@ -132,53 +131,35 @@ def apply_mentee(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _apply(request, pk, "mentee")
 
 
-def _application_page(
-    request: AuthenticatedHttpRequest,
-    application: MentorApplication | MenteeApplication,
-    side: str,
-    withdraw: Callable[[], object],
-) -> HttpResponse:
+@login_required
+def application_detail(request: AuthenticatedHttpRequest, pk: int, side: str) -> HttpResponse:
+    """A mentor or mentee application (``side`` from the URL), to its owner, who may withdraw
+    it, or to a scheme admin (audited)."""
     user = current_user(request)
+    application: MentorApplication | MenteeApplication
+    withdraw: Callable[..., object]
+    if side == "mentor":
+        application = selectors.access_mentor_application_or_404(user, pk)
+        withdraw = application_services.mentor_application_withdraw
+    else:
+        application = selectors.access_mentee_application_or_404(user, pk)
+        withdraw = application_services.mentee_application_withdraw
     own = application.user_id == user.pk
     if not own:  # a scheme admin reading someone's application
         audit_personal_data_view(actor=user, subject=application, fields=["application"])
     if request.method == "POST":
         if not own:
             raise Http404
-        call_service(request, withdraw, success="Your application has been withdrawn.")
+        call_service(
+            request,
+            lambda: withdraw(actor=user, **{f"{side}_application_id": application.pk}),
+            success="Your application has been withdrawn.",
+        )
         return redirect(f"mentoring:{side}_application", pk=application.pk)
     return render(
         request,
         f"mentoring/{side}_application.html",
         {"application": application, "own": own, "matched": application.partnerships.exists()},
-    )
-
-
-@login_required
-def mentor_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    application = selectors.access_mentor_application_or_404(user, pk)
-    return _application_page(
-        request,
-        application,
-        "mentor",
-        lambda: application_services.mentor_application_withdraw(
-            actor=user, mentor_application_id=application.pk
-        ),
-    )
-
-
-@login_required
-def mentee_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    application = selectors.access_mentee_application_or_404(user, pk)
-    return _application_page(
-        request,
-        application,
-        "mentee",
-        lambda: application_services.mentee_application_withdraw(
-            actor=user, mentee_application_id=application.pk
-        ),
     )
 
 
@@ -338,8 +319,11 @@ def survey(request: AuthenticatedHttpRequest, pk: int, stage: str) -> HttpRespon
     partnership = selectors.access_partnership_or_404(user, pk)
     if stage not in SurveyResponse.Stage.values:
         raise Http404
-    if not selectors.survey_stage_open(partnership.programme, stage, timezone.localdate()):
-        messages.info(request, "This survey is not open at the moment.")
+    refused = selectors.survey_refusal(
+        user=user, partnership=partnership, stage=stage, today=timezone.localdate()
+    )
+    if refused:  # not open, withdrawn, or already answered: never offered twice
+        messages.info(request, refused)
         return redirect("mentoring:partnership", pk=partnership.pk)
     form = forms.SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -366,14 +350,14 @@ def survey(request: AuthenticatedHttpRequest, pk: int, stage: str) -> HttpRespon
 
 @login_required
 def concern_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Report a concern. After submission the reporter sees only a confirmation (no record page)."""
+    """Report a concern; the reporter then sees a confirmation and, later, only its status."""
     user = current_user(request)
     partnerships = list(selectors.partnerships_of(user=user))
-    choices = []
-    for p in partnerships:
-        card, _labels = partner_card_for(user, p, fields=("name",))
-        partner = f" with {card['name']}" if card else ""
-        choices.append((p.pk, f"{p.programme.name}: partnership{partner}"))
+    names = {p.pk: partner_name_for(user, p) for p in partnerships}
+    choices = [
+        (p.pk, f"{p.programme.name}: partnership" + (f" with {n}" if (n := names[p.pk]) else ""))
+        for p in partnerships
+    ]
     form = forms.ConcernForm(request.POST or None, partnership_choices=choices)
     if request.method == "POST" and form.is_valid():
         chosen = next((p for p in partnerships if p.pk == form.cleaned_data["partnership"]), None)
@@ -396,3 +380,21 @@ def concern_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def concern_submitted(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "mentoring/concern_submitted.html")
+
+
+@login_required
+def my_concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The concerns I reported and their status; never their text or the admins' follow-up."""
+    concerns = selectors.concerns_reported_by(user=current_user(request))
+    return render(request, "mentoring/my_concerns.html", {"concerns": concerns})
+
+
+@login_required
+def my_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One of my concerns: when it was received and each change of status (404 for others)."""
+    concern = selectors.access_own_concern_or_404(current_user(request), pk)
+    return render(
+        request,
+        "mentoring/my_concern.html",
+        {"concern": concern, "history": selectors.concern_status_history(concern=concern)},
+    )

@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentoring import selectors
 from mentoring.forms import ConcernFollowUpForm, ConstraintForm, ProgrammeForm
-from mentoring.models import Concern
+from mentoring.models import Concern, Partnership
 from mentoring.permissions import can_manage_mentoring
 from mentoring.services import concerns as concern_services
 from mentoring.services import matching as matching_services
@@ -127,7 +128,8 @@ def programme_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "partnerships": rows,
             "expected_meetings": expected,
             "runs": selectors.match_runs_of(programme=programme)[:10],
-            "ended": programme.has_ended(timezone.localdate()),
+            "ended": programme.has_ended(today),
+            "active_left": any(p.status == Partnership.Status.ACTIVE for p in partnerships),
         },
     )
 
@@ -161,6 +163,7 @@ def match_run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "unmatched": selectors.unmatched_mentees_of(run=run),
             "constraints": selectors.match_constraints_of(programme=programme),
             "form": ConstraintForm(programme=programme),
+            "ended": programme.has_ended(timezone.localdate()),
         },
     )
 
@@ -218,7 +221,15 @@ def match_run_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
     if not done or made is None:
         return redirect("mentoring:match_run", pk=run.pk)
-    messages.success(request, f"{len(made)} partnerships confirmed; both partners were emailed.")
+    messages.success(
+        request,
+        f"{len(made)} partnership{pluralize(len(made))} confirmed; "
+        + (
+            "both partners were emailed."
+            if len(made) == 1
+            else "both partners of each were emailed."
+        ),
+    )
     return redirect("mentoring:admin_programme", pk=run.programme_id)
 
 
@@ -294,7 +305,11 @@ def programme_wrap_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         lambda: programme_services.programme_wrap_up(actor=user, programme_id=programme.pk),
     )
     if done:
-        messages.success(request, f"Programme wrapped up; {sent} invitations sent.")
+        messages.success(
+            request,
+            f"Partnerships ended; {sent} invitation{pluralize(sent)} to future programmes sent"
+            + (" (everyone had already been invited)." if sent == 0 else "."),
+        )
     return redirect("mentoring:admin_programme", pk=programme.pk)
 
 
