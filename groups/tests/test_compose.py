@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from groups.errors import GroupsError
@@ -56,7 +57,9 @@ def test_the_email_carries_the_events_time_venue_and_link(
         communication_create(actor=staff, request_id=event.pk, subject="Evening", body=BODY)
     sent = [m for m in mail.outbox if m.subject == "Evening"]
     assert len(sent) == 2
-    text, html = sent[0].body, str(sent[0].alternatives[0][0])  # type: ignore[index]
+    message = sent[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    text, html = message.body, str(message.alternatives[0][0])
     for part in (text, html):
         assert NAIROBI_EVENING in part
         assert "Serena Hotel, Nairobi" in part and "https://example.org/nairobi" in part

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -95,7 +96,9 @@ def test_service_refuses_an_unknown_zone(group: AlumniGroup, committee: User) ->
 
 def test_edit_form_shows_the_venues_clock(nairobi_event: GroupRequest) -> None:
     html = str(RequestForm(instance=nairobi_event)["event_start"])
-    assert 'value="' + nairobi_event.event_start_local.strftime("%Y-%m-%dT18:30") + '"' in html
+    start = nairobi_event.event_start_local
+    assert start is not None
+    assert 'value="' + start.strftime("%Y-%m-%dT18:30") + '"' in html
     zone = str(RequestForm(instance=nairobi_event)["event_timezone"])
     assert '<option value="Africa/Nairobi" selected>' in zone
 
@@ -137,7 +140,7 @@ def test_pages_show_the_time_with_its_zone(
     assert "18:30 to 21:00 (Africa/Nairobi)" in body
 
 
-def _only_event(content: bytes) -> tuple[Calendar, object]:
+def _only_event(content: bytes) -> tuple[Calendar, Any]:
     cal = Calendar.from_ical(content)
     events = cal.walk("VEVENT")
     assert len(events) == 1

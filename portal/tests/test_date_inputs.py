@@ -23,13 +23,14 @@ WHEN = datetime(2026, 12, 10, 18, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 def _date_fields() -> list[tuple[str, str, forms.Field]]:
-    found = []
+    found: list[tuple[str, str, forms.Field]] = []
     for app in APPS:
         module = importlib.import_module(f"{app}.forms")
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
                 continue
-            for field_name, field in cls.base_fields.items():
+            base_fields: dict[str, forms.Field] = getattr(cls, "base_fields", {})
+            for field_name, field in base_fields.items():
                 if isinstance(field, forms.DateField | forms.DateTimeField):
                     found.append((f"{app}.{name}", field_name, field))
     return found
