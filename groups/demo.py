@@ -62,15 +62,15 @@ DESCRIPTIONS = {
     "MSc Economics Alumni": "Reunions and research talks for graduates of the MSc Economics.",
 }
 
-# Members' names, one pair per member (one string each: a list literal would be 40 lines).
-FIRST = (
-    "Wanjiru Otieno Akinyi Kamau Grace Daniel Maria Hiroshi Fatima Lucas "
-    "Emma Ravi Chloe Mateo Aisha Noah Ingrid Kofi Leila Samuel"
-).split()  # noqa: SIM905
-LAST = (
-    "Mwangi Odhiambo Wambui Njoroge Adams Kim Garcia Tanaka Khan Silva "
-    "Brown Patel Dubois Fernandez Bello Cohen Larsen Mensah Haddad Okoro"
-).split()  # noqa: SIM905
+# Members' names, one pair per member.
+# fmt: off
+FIRST = ["Wanjiru", "Otieno", "Akinyi", "Kamau", "Grace", "Daniel", "Maria", "Hiroshi", "Fatima",
+         "Lucas", "Emma", "Ravi", "Chloe", "Mateo", "Aisha", "Noah", "Ingrid", "Kofi", "Leila",
+         "Samuel"]
+LAST = ["Mwangi", "Odhiambo", "Wambui", "Njoroge", "Adams", "Kim", "Garcia", "Tanaka", "Khan",
+        "Silva", "Brown", "Patel", "Dubois", "Fernandez", "Bello", "Cohen", "Larsen", "Mensah",
+        "Haddad", "Okoro"]
+# fmt: on
 
 
 def _details(
