@@ -65,6 +65,7 @@ class Item(models.Model):
         CLAIMED = "claimed", "Claimed"
         DECIDED = "decided", "Decided"
         REOPENED = "reopened", "Reopened"
+        ESCALATED = "escalated", "Escalated, awaiting the receiving team's reply"
 
     OPEN_STATES: ClassVar[tuple[str, ...]] = (State.NEW, State.CLAIMED, State.REOPENED)
 
@@ -104,7 +105,7 @@ class Item(models.Model):
                 name="moderation_item_external_once",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["new", "claimed", "decided", "reopened"]),
+                condition=Q(state__in=["new", "claimed", "decided", "reopened", "escalated"]),
                 name="moderation_item_state_valid",
             ),
         ]
@@ -259,6 +260,20 @@ class Incident(models.Model):
         SECURITY_BREACH = "security_breach", "Account security breach (004 §4.18)"
         STAFF_HARASSMENT = "staff_harassment", "Harassment of staff (004 §4.11, §6.3)"
 
+    class Severity(models.TextChoices):
+        CRITICAL = "critical", "Critical"
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    # Working days from the report to the due time, per severity (the working-day clock).
+    DUE_WORKING_DAYS: ClassVar[dict[str, int]] = {
+        Severity.CRITICAL: 1,
+        Severity.HIGH: 2,
+        Severity.MEDIUM: 5,
+        Severity.LOW: 10,
+    }
+
     class State(models.TextChoices):
         REPORTED = "reported", "Reported"
         TRIAGED = "triaged", "Triaged"
@@ -289,6 +304,18 @@ class Incident(models.Model):
     escalated_to = models.CharField(max_length=200, blank=True)
     resolution = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The member of comms staff responsible for the incident.",
+    )
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="On the working-day clock, from the severity."
+    )
 
     class Meta:
         ordering = ("-reported_at", "-id")
@@ -296,6 +323,14 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.state != self.State.CLOSED
+            and self.due_at is not None
+            and self.due_at < timezone.now()
+        )
 
 
 class IncidentStep(models.Model):
@@ -322,6 +357,66 @@ class IncidentStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} ({self.incident_id})"
+
+
+class Escalation(models.Model):
+    """An item or incident handed to another team (student services, the police, senior
+    management). It stays open until the receiving team's reply is recorded: who, when, outcome.
+    """
+
+    class Team(models.TextChoices):
+        STUDENT_SERVICES = "student_services", "Student services"
+        POLICE = "police", "The police"
+        SENIOR_MANAGEMENT = "senior_management", "Senior management"
+        OTHER = "other", "Another team"
+
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.CASCADE, related_name="escalations"
+    )
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="escalations"
+    )
+    team = models.CharField(max_length=20, choices=Team.choices)
+    to_whom = models.CharField(max_length=200, help_text="Who it was escalated to.")
+    address = models.EmailField(blank=True, help_text="Where the escalation was emailed.")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(default=timezone.now)
+    reply_due_at = models.DateTimeField(help_text="When a reply is chased (working-day clock).")
+    comms_alert_at = models.DateTimeField(help_text="When comms are told no reply came.")
+    reply_from = models.CharField(max_length=200, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply_outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("escalated_at", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, incident__isnull=True)
+                | Q(item__isnull=True, incident__isnull=False),
+                name="moderation_escalation_one_subject",
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["reply_due_at"],
+                condition=Q(recorded_at__isnull=True),
+                name="moderation_escalation_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        subject = f"item {self.item_id}" if self.item_id else f"incident {self.incident_id}"
+        return f"Escalation of {subject} to {self.to_whom}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.recorded_at is None
 
 
 class RemovalRequest(models.Model):

@@ -36,6 +36,8 @@ urlpatterns = [
         member.incident_transition_view,
         name="incident_transition",
     ),
+    path("incidents/<int:pk>/assign/", member.incident_assign_view, name="incident_assign"),
+    path("escalations/<int:pk>/reply/", member.escalation_reply_view, name="escalation_reply"),
     path(
         "incidents/<int:pk>/steps/<slug:step>/",
         member.incident_step_view,

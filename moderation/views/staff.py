@@ -116,6 +116,7 @@ def _render_item(
         "reopen_form": forms.ReasonForm(),
         "can_reopen": can_reopen_decision(user),
         "can_release": can_release_claim(user, item),
+        "escalations": selectors.item_escalations(item=item),
     }
     if item.reporter_email:
         audit_personal_data_view(actor=user, subject=item, fields=["reporter_email"])
