@@ -41,12 +41,14 @@ from .items import (
     item_incidents,
     item_suggestions,
     items_visible_to,
+    next_open_item,
     open_incident_count,
     overdue_removal_requests,
     queue_for,
     removal_requests_visible_to,
     suggested_incident_kind,
     tokens_visible_to,
+    top_suggested_category_id,
 )
 from .statistics import PRIORITY_BANDS, QueueStatistics, queue_statistics
 from .timelines import (
@@ -96,6 +98,7 @@ __all__ = [
     "item_suggestions",
     "item_timeline",
     "items_visible_to",
+    "next_open_item",
     "open_incident_count",
     "overdue_removal_requests",
     "queue_for",
@@ -103,4 +106,5 @@ __all__ = [
     "removal_requests_visible_to",
     "suggested_incident_kind",
     "tokens_visible_to",
+    "top_suggested_category_id",
 ]

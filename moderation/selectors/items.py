@@ -165,6 +165,32 @@ def item_suggestions(*, item: Item) -> list[Suggestion]:
     return list(item.suggestions.select_related("category"))
 
 
+def top_suggested_category_id(*, item: Item) -> int | None:
+    """The most severe active category screening suggested for ``item`` (first in the text)."""
+    suggestions = item.suggestions.filter(category__active=True)
+    return (
+        suggestions.order_by("-category__severity", "start", "id")
+        .values_list("category_id", flat=True)
+        .first()
+    )
+
+
+def next_open_item(*, user: AnyUser, item: Item) -> Item | None:
+    """The open item after ``item`` in queue order (priority, then oldest), else the first."""
+    open_items = (
+        items_visible_to(user=user)
+        .filter(state__in=Item.OPEN_STATES)
+        .exclude(pk=item.pk)
+        .order_by("-priority", "created_at", "id")
+    )
+    after = (
+        Q(priority__lt=item.priority)
+        | Q(priority=item.priority, created_at__gt=item.created_at)
+        | Q(priority=item.priority, created_at=item.created_at, id__gt=item.pk)
+    )
+    return open_items.filter(after).first() or open_items.first()
+
+
 def active_decision(*, item: Item) -> Decision | None:
     return item.decisions.filter(active=True).select_related("category", "decided_by").first()
 
