@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("api/channels/<int:pk>/items", api.api_items, name="api_items"),
     path("statistics/", staff.statistics_view, name="statistics"),
+    path("statistics/weekly.csv", staff.statistics_csv, name="statistics_csv"),
     path("categories/", staff.category_list, name="categories"),
     path("categories/new/", staff.category_edit, name="category_new"),
     path("categories/<int:pk>/", staff.category_edit, name="category_edit"),

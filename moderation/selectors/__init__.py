@@ -50,7 +50,14 @@ from .items import (
     tokens_visible_to,
     top_suggested_category_id,
 )
-from .statistics import PRIORITY_BANDS, QueueStatistics, queue_statistics
+from .statistics import (
+    PRIORITY_BANDS,
+    QueueStatistics,
+    WeeklyTrends,
+    queue_statistics,
+    weekly_trends,
+    weekly_trends_csv,
+)
 from .timelines import (
     ACTION_TITLES,
     ItemTimeline,
@@ -68,6 +75,7 @@ __all__ = [
     "QueueFilters",
     "QueueStatistics",
     "TimelineEntry",
+    "WeeklyTrends",
     "access_category_or_404",
     "access_channel_or_404",
     "access_escalation_or_404",
@@ -107,4 +115,6 @@ __all__ = [
     "suggested_incident_kind",
     "tokens_visible_to",
     "top_suggested_category_id",
+    "weekly_trends",
+    "weekly_trends_csv",
 ]

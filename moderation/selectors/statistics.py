@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -15,13 +17,16 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import Extract
+from django.db.models.functions import Extract, TruncWeek
 from django.utils import timezone
 
+from accounts_registry.api import official_accounts
 from moderation.models import (
     Decision,
     Item,
 )
+from portal.models import User
+from portal.workdays import LONDON
 
 
 @dataclass(frozen=True)
@@ -93,3 +98,95 @@ def queue_statistics(*, window_days: int = 90) -> QueueStatistics:
         decisions_by_category=by_category,
         window_days=window_days,
     )
+
+
+@dataclass(frozen=True)
+class WeeklyTrends:
+    """Decisions per week (Mondays, Europe/London, oldest first): in all, per channel and per
+    moderator, each row's weekly counts aligned with ``weeks``."""
+
+    weeks: list[date]
+    totals: list[int]
+    by_channel: list[tuple[str, list[int]]]
+    by_moderator: list[tuple[str, list[int]]]
+
+    @property
+    def channel_rows(self) -> list[tuple[str, list[tuple[date, int]]]]:
+        return [(n, list(zip(self.weeks, c, strict=True))) for n, c in self.by_channel]
+
+    @property
+    def moderator_rows(self) -> list[tuple[str, list[tuple[date, int]]]]:
+        return [(n, list(zip(self.weeks, c, strict=True))) for n, c in self.by_moderator]
+
+    @property
+    def chart(self) -> dict[str, object]:
+        """Geometry of a server-rendered SVG bar chart of the weekly totals."""
+        slot, top, bottom, height = 56, 20, 40, 200
+        plot = height - top - bottom
+        peak = max([*self.totals, 1])
+        bars = []
+        for index, (week, total) in enumerate(zip(self.weeks, self.totals, strict=True)):
+            bar_height = plot * total / peak
+            x = 40 + index * slot + 8
+            y = top + plot - bar_height
+            bars.append(
+                {"x": x, "y": y, "height": bar_height, "label": f"{week:%d %b}", "value": total}
+            )
+        return {
+            "bars": bars,
+            "width": 40 + slot * len(self.weeks) + 10,
+            "height": height,
+            "baseline": top + plot,
+            "label_y": top + plot + 16,
+            "bar_width": slot - 16,
+            "peak": peak,
+            "top": top,
+        }
+
+
+def weekly_trends(*, weeks: int = 8, now: datetime | None = None) -> WeeklyTrends:
+    """The last ``weeks`` weeks of decisions, by channel and by moderator (three queries)."""
+    today = timezone.localdate(now or timezone.now())
+    first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
+    since = datetime.combine(first, time.min, tzinfo=LONDON)
+    rows = (
+        Decision.objects.filter(decided_at__gte=since)
+        .annotate(week=TruncWeek("decided_at", tzinfo=LONDON))
+        .values_list("week", "item__channel_id", "decided_by_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    index = {monday: n for n, monday in enumerate(mondays)}
+    totals = [0] * weeks
+    channels: dict[int, list[int]] = {}
+    moderators: dict[int, list[int]] = {}
+    for week, channel_id, moderator_id, n in rows:
+        slot = index.get(week.date() if isinstance(week, datetime) else week)
+        if slot is None:
+            continue
+        totals[slot] += n
+        channels.setdefault(channel_id, [0] * weeks)[slot] += n
+        moderators.setdefault(moderator_id, [0] * weeks)[slot] += n
+    channel_names = {a.pk: str(a) for a in official_accounts().filter(pk__in=list(channels))}
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=list(moderators))}
+    return WeeklyTrends(
+        weeks=mondays,
+        totals=totals,
+        by_channel=sorted((channel_names.get(k, "?"), v) for k, v in channels.items()),
+        by_moderator=sorted((people.get(k, "?"), v) for k, v in moderators.items()),
+    )
+
+
+def weekly_trends_csv(trends: WeeklyTrends) -> str:
+    """One row per week and channel or moderator: ``week starting, by, name, decisions``."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["week starting", "by", "name", "decisions"])
+    for week, total in zip(trends.weeks, trends.totals, strict=True):
+        writer.writerow([week.isoformat(), "all", "all channels", total])
+    for by, rows in (("channel", trends.by_channel), ("moderator", trends.by_moderator)):
+        for name, counts in rows:
+            for week, n in zip(trends.weeks, counts, strict=True):
+                writer.writerow([week.isoformat(), by, name, n])
+    return out.getvalue()

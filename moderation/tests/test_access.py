@@ -133,6 +133,7 @@ MATRIX = [
     ("channel_tokens", "channel", "get", ITEM_PAGE),
     ("token_revoke", "token", "post", ITEM_ACTION),
     ("statistics", "none", "get", COMMS_PAGE),
+    ("statistics_csv", "none", "get", COMMS_PAGE),
     ("categories", "none", "get", COMMS_PAGE),
     ("category_new", "none", "get", COMMS_PAGE),
     ("category_edit", "category", "get", COMMS_PAGE),

@@ -56,3 +56,37 @@ def test_top_suggestion_is_preselected_and_next_item_linked(
     page = response.content.decode()
     assert 'id="next-item"' in page and "js/moderation-shortcuts.js" in page
     assert "<script>" not in page  # shortcuts come from the static file only (CSP)
+
+
+def test_weekly_trends_per_channel_and_moderator_with_csv(
+    channel: OfficialAccount, other_channel: OfficialAccount, comms_staff: User
+) -> None:
+    import csv
+    import io
+
+    from moderation.selectors import weekly_trends
+    from moderation.services.decisions import item_decide
+
+    for target, text in ((channel, "a"), (channel, "b"), (other_channel, "c")):
+        item, _ = item_create(actor=comms_staff, channel_id=target.pk, data=ItemData(text=text))
+        item_decide(actor=comms_staff, item_id=item.pk, outcome="keep", reason="fine")
+    trends = weekly_trends()
+    assert len(trends.weeks) == 8 and trends.weeks[-1].weekday() == 0
+    assert trends.totals[-1] == 3 and sum(trends.totals) == 3
+    assert dict(trends.by_channel) == {
+        str(channel): [0] * 7 + [2],
+        str(other_channel): [0] * 7 + [1],
+    }
+    assert dict(trends.by_moderator) == {str(comms_staff): [0] * 7 + [3]}
+    client = Client()
+    client.force_login(comms_staff)
+    page = client.get(reverse("moderation:statistics")).content.decode()
+    assert "<svg" in page and "Per moderator (workload)" in page
+    response = client.get(reverse("moderation:statistics_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["week starting", "by", "name", "decisions"]
+    this_week = trends.weeks[-1].isoformat()
+    assert [this_week, "all", "all channels", "3"] in rows
+    assert [this_week, "channel", str(channel), "2"] in rows
+    assert [this_week, "moderator", str(comms_staff), "3"] in rows

@@ -13,6 +13,7 @@ from .desk import (
     removal_list,
     removal_new,
     removal_withdraw_view,
+    statistics_csv,
     statistics_view,
     token_revoke_view,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "removal_list",
     "removal_new",
     "removal_withdraw_view",
+    "statistics_csv",
     "statistics_view",
     "token_revoke_view",
 ]

@@ -102,7 +102,18 @@ def token_revoke_view(request: AuthenticatedHttpRequest, pk: int, token_id: int)
 @login_required
 def statistics_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(can_see_statistics(current_user(request)), "Queue statistics are for comms staff.")
-    return render(request, "moderation/statistics.html", {"stats": selectors.queue_statistics()})
+    context = {"stats": selectors.queue_statistics(), "trends": selectors.weekly_trends()}
+    return render(request, "moderation/statistics.html", context)
+
+
+@login_required
+def statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The weekly trends as CSV: decisions per week, in all, per channel and per moderator."""
+    _require(can_see_statistics(current_user(request)), "Queue statistics are for comms staff.")
+    body = selectors.weekly_trends_csv(selectors.weekly_trends())
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="moderation-weekly-trends.csv"'
+    return response
 
 
 @login_required
