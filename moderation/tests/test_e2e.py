@@ -205,6 +205,10 @@ def test_threat_via_api_escalated_to_police_reply_recorded_item_closes(
     axe_check(page)
     _no_overflow_at_phone_width(page)
 
+    page.get_by_role("heading", level=1).click()  # not in a field: shortcuts apply
+    page.keyboard.press("r")
+    assert page.get_by_label("Remove (001 §6.1.4-6.1.6)").is_checked()
+    assert page.get_by_label("Category").input_value() != ""  # the top suggestion
     page.get_by_label("Escalate to the police: illegal content (001 §8.1)").check()
     page.get_by_label("Internal reason").fill("Threat of violence (001 §6.1.4).")
     page.get_by_role("button", name="Record decision").click()
