@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from portal.models import User
 from portal.permissions import AnyUser, has_role
 from portal.roles import Role
 
@@ -16,6 +17,7 @@ from .models import AdminAssignment, OfficialAccount
 __all__ = [
     "OfficialAccount",
     "accounts_administered_by",
+    "current_admins",
     "is_account_admin",
     "is_comms",
     "official_accounts",
@@ -57,3 +59,11 @@ def is_account_admin(user: AnyUser, account: OfficialAccount) -> bool:
     return AdminAssignment.objects.filter(
         account=account, user_id=user.pk, revoked_at__isnull=True
     ).exists()
+
+
+def current_admins(*, account: OfficialAccount) -> list[User]:
+    """The people who administer ``account`` now (its open access-log rows), in one query."""
+    current = AdminAssignment.objects.filter(
+        account=account, user=OuterRef("pk"), revoked_at__isnull=True
+    )
+    return list(User.objects.filter(Exists(current)).order_by("last_name", "first_name", "email"))

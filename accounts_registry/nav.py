@@ -16,7 +16,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Official accounts", reverse("accounts_registry:directory"), 30))
         items.append(NavItem("Account requests", reverse("accounts_registry:my_requests"), 31))
     if is_comms(request.user):
-        items.append(NavItem("Account alerts", reverse("accounts_registry:comms"), 32))
+        items.append(NavItem("Governance console", reverse("accounts_registry:comms"), 32))
     if not is_registry_staff(request.user):
         items.append(NavItem("Is this account official?", reverse("accounts_registry:lookup"), 30))
     return items

@@ -21,6 +21,7 @@ from .models import (
     Category,
     ChannelToken,
     Decision,
+    Escalation,
     Incident,
     IncidentStep,
     Item,
@@ -70,6 +71,20 @@ class DecisionInline(ReadOnlyInline):
     )
 
 
+class EscalationInline(ReadOnlyInline):
+    model = Escalation
+    fields = (
+        "team",
+        "to_whom",
+        "escalated_by",
+        "escalated_at",
+        "reply_from",
+        "replied_at",
+        "reply_outcome",
+        "recorded_by",
+    )
+
+
 @admin.register(Item)
 class ItemAdmin(ModerationWorkflowAdmin):
     list_display = (
@@ -85,7 +100,7 @@ class ItemAdmin(ModerationWorkflowAdmin):
     list_filter = ("state", "kind", "source", "channel__platform")
     search_fields = ("text", "author_handle", "external_id")
     list_select_related = ("channel",)
-    inlines = (SuggestionInline, DecisionInline)
+    inlines = (SuggestionInline, DecisionInline, EscalationInline)
     date_hierarchy = "created_at"
 
 
@@ -129,10 +144,28 @@ class IncidentStepInline(ReadOnlyInline):
 
 @admin.register(Incident)
 class IncidentAdmin(ModerationWorkflowAdmin):
-    list_display = ("title", "kind", "state", "reported_by", "reported_at", "handled_by")
-    list_filter = ("kind", "state")
+    list_display = (
+        "title",
+        "kind",
+        "state",
+        "severity",
+        "owner",
+        "due_at",
+        "reported_by",
+        "reported_at",
+    )
+    list_filter = ("kind", "state", "severity")
     search_fields = ("title", "description", "escalated_to", "resolution")
-    inlines = (IncidentStepInline,)
+    inlines = (IncidentStepInline, EscalationInline)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ModerationWorkflowAdmin):
+    """Opened by decisions and incident escalations; replies are recorded on their pages."""
+
+    list_display = ("__str__", "team", "escalated_at", "reply_due_at", "replied_at", "recorded_by")
+    list_filter = ("team",)
+    search_fields = ("to_whom", "reply_from", "reply_outcome")
 
 
 @admin.register(RemovalRequest)

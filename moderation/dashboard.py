@@ -9,7 +9,7 @@ from portal.navigation import DashboardPanel
 
 from .models import Item
 from .permissions import can_moderate_any_channel
-from .selectors import escalated_removal_count, items_visible_to, open_incident_count
+from .selectors import items_visible_to, open_incident_count, overdue_removal_requests
 
 
 def panels(request: HttpRequest) -> list[DashboardPanel]:
@@ -24,5 +24,6 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
     }
     if is_comms(user):
         context["open_incidents"] = open_incident_count()
-        context["escalated_removals"] = escalated_removal_count()
+        # The same definition as the removals list's "Overdue" mark.
+        context["overdue_removals"] = overdue_removal_requests().count()
     return [DashboardPanel("Moderation", "moderation/panels/queue.html", context, 60)]

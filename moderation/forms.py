@@ -9,10 +9,12 @@ from django.db.models import QuerySet
 
 from accounts_registry.api import OfficialAccount, open_accounts
 from portal.input_guard import validate_single_line
+from portal.models import User
 
-from .models import Category, Decision, Incident, Item
+from .models import Category, Decision, Escalation, Incident, Item
 from .services.categories import CATEGORY_FIELDS
 from .services.decisions import DECISION_FIELDS
+from .services.escalations import REPLY_FIELDS
 from .services.incidents import INCIDENT_FIELDS
 from .services.items import ITEM_FIELDS
 from .services.removals import REMOVAL_REQUEST_FIELDS
@@ -170,6 +172,64 @@ class IncidentTransitionForm(forms.Form):
         label="Note",
         help_text="Escalating: to whom. Closing: the resolution.",
     )
+    team = forms.ChoiceField(
+        choices=Escalation.Team.choices,
+        required=False,
+        initial=Escalation.Team.OTHER,
+        label="Team (when escalating)",
+    )
+
+
+class IncidentAssignForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Nobody yet"
+    )
+    severity = forms.ChoiceField(choices=Incident.Severity.choices)
+
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+INCIDENT_STATE_FILTERS = [("", "All"), ("open", "Open (not closed)"), *Incident.State.choices]
+
+
+class IncidentFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Incident.Kind.choices], required=False)
+    state = forms.ChoiceField(choices=INCIDENT_STATE_FILTERS, required=False)
+    owner = forms.ChoiceField(required=False)
+    channel = ChannelChoiceField(
+        queryset=OfficialAccount.objects.none(),
+        required=False,
+        empty_label="All accounts",
+        label="Account",
+    )
+
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = {str(u.pk): u for u in owners}
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", "Anyone"),
+            ("none", "Nobody yet"),
+            *((pk, str(u)) for pk, u in self.owners.items()),
+        ]
+        self.fields["channel"].queryset = open_accounts()  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+class EscalationReplyForm(forms.Form):
+    reply_from = forms.CharField(
+        max_length=200, label="Who replied", help_text="Name and role in the receiving team."
+    )
+    replied_at = forms.DateTimeField(
+        label="When they replied",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reply_outcome = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Outcome of their reply"
+    )
+    field_order = list(REPLY_FIELDS)
 
 
 class StepForm(forms.Form):

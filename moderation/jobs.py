@@ -1,4 +1,5 @@
-"""Scheduled sweeps of moderation: removal-request reminders and the escalation of overdue ones.
+"""Scheduled sweeps of moderation: removal-request reminders and the escalation of overdue ones;
+chasing the replies to escalations (``escalation_reminders_sweep``).
 
 Reminders go out in three stages, each at most once per request (``portal.reminders``):
 
@@ -16,11 +17,12 @@ reminder claim makes a resend impossible even when a row is claimed again.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -29,26 +31,30 @@ from portal.mail import email_queue
 from portal.models import Reminder
 from portal.reminders import reminder_claim
 
-from .models import RemovalRequest
+from .models import Escalation, RemovalRequest
 from .selectors import comms_staff_emails
 from .services.removals import email_owner
 
 REMINDER_KIND = "moderation.removal_request"
+ESCALATION_REMINDER_KIND = "moderation.escalation"
 
 
 def _hours(name: str, default: int) -> timedelta:
     return timedelta(hours=int(getattr(settings, name, default)))
 
 
-def _not_yet_reminded(requests: QuerySet[RemovalRequest], stage: str) -> QuerySet[RemovalRequest]:
+M = TypeVar("M", bound=Model)
+
+
+def _not_yet_reminded(rows: QuerySet[M], stage: str, kind: str = REMINDER_KIND) -> QuerySet[M]:
     reminded = Reminder.objects.filter(
-        kind=REMINDER_KIND,
-        target_type=ContentType.objects.get_for_model(RemovalRequest),
+        kind=kind,
+        target_type=ContentType.objects.get_for_model(rows.model),
         target_id=Cast(OuterRef("pk"), CharField()),
         period=stage,
     )
     return (
-        requests.filter(~Exists(reminded))
+        rows.filter(~Exists(reminded))
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("pk")
     )
@@ -110,4 +116,54 @@ def removal_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 category="moderation.removal_request.escalated",
             )
             sent["escalate"] += 1
+    return sent
+
+
+def _escalation_recipients(escalation: Escalation, stage: str, comms: list[str]) -> list[str]:
+    if stage == "comms":
+        return comms or [escalation.escalated_by.email]
+    people = [escalation.address] if escalation.address else []
+    people.append(escalation.escalated_by.email)
+    if escalation.incident is not None and escalation.incident.owner is not None:
+        people.append(escalation.incident.owner.email)
+    return list(dict.fromkeys(people))
+
+
+def escalation_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Chase escalations with no reply: at ``reply_due_at`` the receiving team (and whoever
+    escalated) are reminded; at ``comms_alert_at`` comms are told. Once per escalation and
+    stage, in one set-based claim per stage; running it twice sends nothing the second time."""
+    now = now or timezone.now()
+    sent = {"reply_due": 0, "comms": 0}
+    waiting = Escalation.objects.filter(recorded_at__isnull=True)
+    comms = comms_staff_emails()
+    for stage, due in (("reply_due", "reply_due_at"), ("comms", "comms_alert_at")):
+        with transaction.atomic():
+            rows = _not_yet_reminded(
+                waiting.filter(**{f"{due}__lte": now}), stage, ESCALATION_REMINDER_KIND
+            ).select_related("escalated_by", "item__channel", "incident__owner")
+            for escalation in rows:
+                if not reminder_claim(
+                    kind=ESCALATION_REMINDER_KIND, target=escalation, period=stage
+                ):
+                    continue
+                subject = escalation.item or escalation.incident
+                audit_record(
+                    actor=None,
+                    action=f"moderation.escalation.reminded.{stage}",
+                    target=subject,
+                    new={"escalation": escalation.pk, "to_whom": escalation.to_whom},
+                )
+                email_queue(
+                    to=_escalation_recipients(escalation, stage, comms),
+                    subject=(
+                        f"No reply yet from {escalation.to_whom}"
+                        if stage == "comms"
+                        else f"Reminder: a reply is awaited on an escalation to {escalation.to_whom}"
+                    ),
+                    template="moderation/email/escalation_reminder",
+                    context={"escalation": escalation, "stage": stage},
+                    category=f"moderation.escalation.{stage}",
+                )
+                sent[stage] += 1
     return sent

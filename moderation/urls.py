@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("api/channels/<int:pk>/items", api.api_items, name="api_items"),
     path("statistics/", staff.statistics_view, name="statistics"),
+    path("statistics/weekly.csv", staff.statistics_csv, name="statistics_csv"),
     path("categories/", staff.category_list, name="categories"),
     path("categories/new/", staff.category_edit, name="category_new"),
     path("categories/<int:pk>/", staff.category_edit, name="category_edit"),
@@ -36,6 +37,8 @@ urlpatterns = [
         member.incident_transition_view,
         name="incident_transition",
     ),
+    path("incidents/<int:pk>/assign/", member.incident_assign_view, name="incident_assign"),
+    path("escalations/<int:pk>/reply/", member.escalation_reply_view, name="escalation_reply"),
     path(
         "incidents/<int:pk>/steps/<slug:step>/",
         member.incident_step_view,

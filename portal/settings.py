@@ -349,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_removal_request_reminders",
         "schedule": crontab(minute=0),
     },
+    "moderation-escalation-reminders": {
+        "task": "moderation.tasks.send_escalation_reminders",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Working-day calendar (portal.workdays) -------------------------------------------------

@@ -119,6 +119,12 @@ ACTIONS: dict[str, str] = {
     "moderation.incident.escalated": "escalated the incident {target}",
     "moderation.incident.closed": "closed the incident {target}",
     "moderation.incident.step_done": "ticked a checklist step of {target}",
+    "moderation.incident.assigned": "set the owner and severity of {target}",
+    "moderation.incident.escalation_replied": "recorded the receiving team's reply on {target}",
+    "moderation.item.escalation_replied": "recorded the receiving team's reply on {target}",
+    "moderation.escalation.opened": "escalated {target} to the receiving team",
+    "moderation.escalation.reminded.reply_due": "chased the reply on {target}",
+    "moderation.escalation.reminded.comms": "alerted comms: still no reply on {target}",
     "moderation.removal_request.sent": "sent the removal request {target}",
     "moderation.removal_request.confirmed": "recorded the removal of {target}",
     "moderation.removal_request.escalated": "escalated the overdue removal request {target}",
@@ -154,6 +160,7 @@ REMINDERS: dict[str, str] = {
     "mentoring.survey_invitation": "Feedback survey invitation",
     "mentoring.future_invitation": "Invitation to future programmes",
     "moderation.removal_request": "Removal request reminder",
+    "moderation.escalation": "Escalation reply chased",
 }
 
 

@@ -5,6 +5,7 @@ Without the role the answer is 403; an account comms act on is fetched through t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from accounts_registry.forms import (
     KeepForm,
     RegisterExistingForm,
 )
+from accounts_registry.jobs import grace_days
 from accounts_registry.permissions import STAFF_PAGE_ROLES, is_comms
 from accounts_registry.services.accounts import (
     account_close,
@@ -28,6 +30,7 @@ from accounts_registry.services.accounts import (
     account_register_existing,
 )
 from accounts_registry.services.requests import REQUEST_PLAN_FIELDS, request_submit
+from moderation.api import governance_facts
 from portal.permissions import role_required
 from portal.roles import Role
 from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
@@ -116,15 +119,33 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @comms_required
 def comms_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The governance console: everything comms must act on, each count the length of the
+    list shown under it (moderation's facts come through ``moderation.api``)."""
+    pending = selectors.pending_request_rows()
+    grace = timedelta(days=grace_days())
+    in_grace = [
+        (a, a.inactivity_reminded_at + grace)
+        for a in selectors.accounts_in_grace()
+        if a.inactivity_reminded_at is not None
+    ]
+    facts = governance_facts()
+    lists: dict[str, list[Any]] = {
+        "pending": pending,
+        "stuck": [row for row in pending if row.stuck],
+        "noncompliant": list(selectors.noncompliant_accounts()),
+        "audits": selectors.audits_needing_attention(),
+        "in_grace": in_grace,
+        "flagged": list(selectors.flagged_accounts()),
+        "overdue_removals": facts.overdue_removals,
+        "open_incidents": facts.open_incidents,
+        "backlog": facts.backlog,
+    }
+    counts = {key: len(rows) for key, rows in lists.items()}
+    context = {**lists, "counts": counts, "facts": facts}
     return render(
         request,
         "accounts_registry/comms.html",
-        {
-            "flagged": selectors.flagged_accounts(),
-            "noncompliant": selectors.noncompliant_accounts(),
-            "overdue": selectors.overdue_audits(),
-            "reminders": selectors.recent_reminders(),
-        },
+        {**context, "reminders": selectors.recent_reminders()},
     )
 
 

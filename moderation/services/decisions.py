@@ -7,12 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from moderation.errors import DecisionConflictError, ModerationError
-from moderation.models import Category, Decision, Item
+from moderation.models import Category, Decision, Escalation, Item
 from moderation.permissions import can_reopen_decision
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
 
+from .escalations import escalation_open
 from .items import lock_item, require_channel
 
 DEFAULT_ESCALATION_EMAILS = {
@@ -73,7 +74,7 @@ def item_decide(
     with transaction.atomic():
         item = lock_item(item_id)
         require_channel(actor, item.channel)
-        if item.state == Item.State.DECIDED:
+        if item.state in (Item.State.DECIDED, Item.State.ESCALATED):
             current = item.decisions.filter(active=True).select_related("decided_by").first()
             who = (
                 f"{current.decided_by} decided it ({current.get_outcome_display()}) "
@@ -102,7 +103,9 @@ def item_decide(
             raise DecisionConflictError(
                 "Someone else decided this item at the same moment."
             ) from exc
-        item.state, item.claimed_by, item.claimed_at = Item.State.DECIDED, None, None
+        # An escalation stays open as "escalated" until the receiving team's reply is recorded.
+        decided = Item.State.ESCALATED if decision.escalated_to else Item.State.DECIDED
+        item.state, item.claimed_by, item.claimed_at = decided, None, None
         item.save(update_fields=["state", "claimed_by", "claimed_at"])
         audit_record(
             actor=actor,
@@ -116,6 +119,14 @@ def item_decide(
                 "category": category.code if category else "",
             },
         )
+        if decision.escalated_to:
+            escalation_open(
+                actor=actor,
+                team=decision.escalated_to,
+                to_whom=Escalation.Team(decision.escalated_to).label,
+                address=escalation_address(decision.escalated_to),
+                item=item,
+            )
         _notify_decision(decision, item, actor)
     return decision
 
@@ -153,6 +164,10 @@ def decision_reopen(*, actor: User, item_id: int, reason: str) -> Item:
         raise ModerationError("Say why the decision is being reopened.", field="reason")
     with transaction.atomic():
         item = lock_item(item_id)
+        if item.state == Item.State.ESCALATED:
+            raise ModerationError(
+                "This item is waiting for the receiving team's reply; record it first."
+            )
         if item.state != Item.State.DECIDED:
             raise ModerationError("Only a decided item can be reopened.")
         decision = item.decisions.select_for_update().get(active=True)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts_registry.api import official_accounts
 from moderation.errors import ModerationError
-from moderation.models import Incident, IncidentStep
+from moderation.models import Escalation, Incident, IncidentStep
 from moderation.permissions import can_manage_incidents, can_report_incident
 from moderation.selectors import comms_staff_emails, items_visible_to
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
+from portal.workdays import default_calendar
+
+from .decisions import escalation_address
+from .escalations import escalation_open
 
 # The fields a reporter enters (the form takes its field list from here).
 INCIDENT_FIELDS = ("kind", "title", "description")
@@ -28,6 +34,19 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Incident.State.ESCALATED: (Incident.State.CLOSED,),
     Incident.State.CLOSED: (),
 }
+
+# The severity an incident starts with, by kind (comms may change it).
+DEFAULT_SEVERITY: dict[str, str] = {
+    Incident.Kind.SECURITY_BREACH: Incident.Severity.HIGH,
+    Incident.Kind.STAFF_HARASSMENT: Incident.Severity.HIGH,
+    Incident.Kind.POLICY_BREACH: Incident.Severity.MEDIUM,
+}
+
+
+def incident_due_at(*, reported_at: datetime, severity: str) -> datetime | None:
+    """The due time: the severity's working days from the report, on the working-day clock."""
+    days = Incident.DUE_WORKING_DAYS[severity]
+    return default_calendar().add_working_days(reported_at, days)
 
 
 def incident_report(
@@ -62,6 +81,8 @@ def incident_report(
             channel = item.channel
         elif channel.pk != item.channel_id:
             raise ModerationError("The item is on another official account.")
+    severity = DEFAULT_SEVERITY[kind]
+    now = timezone.now()
     with transaction.atomic():
         incident = Incident.objects.create(
             kind=kind,
@@ -70,6 +91,9 @@ def incident_report(
             channel=channel,
             item=item,
             reported_by=actor,
+            reported_at=now,
+            severity=severity,
+            due_at=incident_due_at(reported_at=now, severity=severity),
         )
         audit_record(
             actor=actor,
@@ -78,6 +102,7 @@ def incident_report(
             new={
                 "kind": kind,
                 "state": incident.state,
+                "severity": severity,
                 "channel": channel.pk if channel else None,
                 "item": item.pk if item else None,
             },
@@ -99,8 +124,59 @@ def _lock(incident_id: int) -> Incident:
         raise ModerationError("This incident no longer exists.") from exc
 
 
-def incident_transition(*, actor: User, incident_id: int, to_state: str, note: str) -> Incident:
-    """Move an incident on: triage, escalate (``note`` says to whom) or close (with resolution)."""
+def incident_assign(
+    *, actor: User, incident_id: int, owner_id: int | None, severity: str
+) -> Incident:
+    """Comms name the incident's owner (a member of comms staff) and its severity; the due
+    time follows the severity on the working-day clock from the report. No change, no event."""
+    if not can_manage_incidents(actor):
+        raise ModerationError("Only comms staff manage incidents.")
+    if severity not in Incident.Severity.values:
+        raise ModerationError("Choose one of the listed severities.", field="severity")
+    owner = None
+    if owner_id is not None:
+        owner = User.objects.filter(pk=owner_id, is_active=True).first()
+        if owner is None or not can_manage_incidents(owner):
+            raise ModerationError("The owner must be a member of comms staff.", field="owner")
+    with transaction.atomic():
+        incident = _lock(incident_id)
+        if incident.state == Incident.State.CLOSED:
+            raise ModerationError("This incident is closed.")
+        if incident.owner_id == owner_id and incident.severity == severity:
+            return incident
+        old = {
+            "owner": incident.owner_id,
+            "severity": incident.severity,
+            "due_at": incident.due_at.isoformat() if incident.due_at else None,
+        }
+        incident.owner, incident.severity = owner, severity
+        incident.due_at = incident_due_at(reported_at=incident.reported_at, severity=severity)
+        incident.save(update_fields=["owner", "severity", "due_at"])
+        audit_record(
+            actor=actor,
+            action="moderation.incident.assigned",
+            target=incident,
+            old=old,
+            new={
+                "owner": owner_id,
+                "owner_name": str(owner) if owner else "",
+                "severity": severity,
+                "due_at": incident.due_at.isoformat() if incident.due_at else None,
+            },
+        )
+    return incident
+
+
+def incident_transition(
+    *,
+    actor: User,
+    incident_id: int,
+    to_state: str,
+    note: str,
+    team: str = Escalation.Team.OTHER,
+) -> Incident:
+    """Move an incident on: triage, escalate (to ``team``; ``note`` says to whom) or close (with
+    the resolution; an escalated incident only once the receiving team's reply is recorded)."""
     if not can_manage_incidents(actor):
         raise ModerationError("Only comms staff manage incidents.")
     note = note.strip()
@@ -123,6 +199,14 @@ def incident_transition(*, actor: User, incident_id: int, to_state: str, note: s
             if missing:
                 labels = [IncidentStep.Step(s).label for s in sorted(missing)]
                 raise ModerationError("Finish the checklist before closing: " + "; ".join(labels))
+        if to_state == Incident.State.CLOSED:
+            waiting = incident.escalations.filter(recorded_at__isnull=True).first()
+            if waiting is not None:
+                raise ModerationError(
+                    f"Record the reply from {waiting.to_whom} before closing the incident."
+                )
+        if to_state == Incident.State.ESCALATED and team not in Escalation.Team.values:
+            raise ModerationError("Choose the team it goes to.", field="team")
         old = {"state": incident.state}
         incident.state = to_state
         incident.handled_by = actor
@@ -141,6 +225,11 @@ def incident_transition(*, actor: User, incident_id: int, to_state: str, note: s
             old=old,
             new={"state": to_state, "note": note},
         )
+        if to_state == Incident.State.ESCALATED:
+            address = escalation_address(team) if team != Escalation.Team.OTHER else ""
+            escalation_open(
+                actor=actor, team=team, to_whom=note, address=address, incident=incident
+            )
     return incident
 
 

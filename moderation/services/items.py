@@ -323,7 +323,7 @@ def item_claim(*, actor: User, item_id: int) -> Item:
     with transaction.atomic():
         item = lock_item(item_id)
         require_channel(actor, item.channel)
-        if item.state == Item.State.DECIDED:
+        if item.state in (Item.State.DECIDED, Item.State.ESCALATED):
             raise DecisionConflictError("This item has already been decided.")
         if item.state == Item.State.CLAIMED:
             if item.claimed_by_id == actor.pk:

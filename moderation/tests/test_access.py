@@ -21,6 +21,7 @@ from moderation.models import (
     Category,
     ChannelToken,
     Decision,
+    Escalation,
     Incident,
     IncidentStep,
     Item,
@@ -66,6 +67,9 @@ def world(db: None) -> World:
     item, claimed, decided = new_item("hello"), new_item("claimed"), new_item("decided")
     item_claim(actor=admin_this, item_id=claimed.pk)
     item_decide(actor=comms, item_id=decided.pk, outcome="keep", reason="fine")
+    escalated = new_item("escalated")
+    item_decide(actor=comms, item_id=escalated.pk, outcome="escalate_police", reason="threat")
+    escalation = Escalation.objects.get(item=escalated)
     token, _plain = token_create(actor=comms, channel_id=channel.pk, name="tool")
     incident = incident_report(
         actor=make_user(Role.STAFF), kind=Incident.Kind.SECURITY_BREACH, title="t", description="d"
@@ -89,6 +93,7 @@ def world(db: None) -> World:
             "incident": {"pk": incident.pk},
             "step": {"pk": incident.pk, "step": "log_out_all"},
             "removal": {"pk": removal.pk},
+            "escalation": {"pk": escalation.pk},
             "confirm": {"token": confirm_token(removal)},
             "none": {},
             "category": {"pk": Category.objects.get(code="spam").pk},
@@ -100,6 +105,7 @@ def world(db: None) -> World:
             "token": token.pk,
             "incident": incident.pk,
             "removal": removal.pk,
+            "escalation": escalation.pk,
         },
     )
 
@@ -127,6 +133,7 @@ MATRIX = [
     ("channel_tokens", "channel", "get", ITEM_PAGE),
     ("token_revoke", "token", "post", ITEM_ACTION),
     ("statistics", "none", "get", COMMS_PAGE),
+    ("statistics_csv", "none", "get", COMMS_PAGE),
     ("categories", "none", "get", COMMS_PAGE),
     ("category_new", "none", "get", COMMS_PAGE),
     ("category_edit", "category", "get", COMMS_PAGE),
@@ -135,6 +142,8 @@ MATRIX = [
     ("incident_detail", "incident", "get", (LOGIN, NO, GONE, GONE, 200)),
     ("incident_transition", "incident", "post", COMMS_ACTION),
     ("incident_step", "step", "post", COMMS_ACTION),
+    ("incident_assign", "incident", "post", COMMS_ACTION),
+    ("escalation_reply", "escalation", "post", (LOGIN, GONE, 302, GONE, 302)),
     ("removal_list", "none", "get", COMMS_PAGE),
     ("removal_new", "none", "get", COMMS_PAGE),
     ("removal_detail", "removal", "get", COMMS_PAGE),
@@ -178,6 +187,22 @@ POSTS: dict[str, tuple[dict[str, str], Snapshot, frozenset[str]]] = {
         lambda w: Incident.objects.values_list("state", flat=True).get(pk=w.ids["incident"]),
         frozenset({"comms"}),
     ),
+    "incident_assign": (
+        {"owner": "", "severity": "critical"},
+        lambda w: Incident.objects.values_list("severity", flat=True).get(pk=w.ids["incident"]),
+        frozenset({"comms"}),
+    ),
+    "escalation_reply": (
+        {
+            "reply_from": "PC Smith",
+            "replied_at": "now",  # filled in when the request is made
+            "reply_outcome": "Logged",
+        },
+        lambda w: Escalation.objects.values_list("recorded_at", flat=True).get(
+            pk=w.ids["escalation"]
+        ),
+        ACTS,
+    ),
     "incident_step": (
         {"note": "done"},
         lambda w: IncidentStep.objects.filter(incident_id=w.ids["incident"]).count(),
@@ -203,6 +228,8 @@ def test_matrix_covers_every_url() -> None:
 def test_access(world: World, name: str, obj: str, method: str, expected: tuple[int, ...]) -> None:
     url = reverse(f"moderation:{name}", kwargs=world.kwargs[obj])
     data, snapshot, acting = POSTS.get(name, ({}, lambda w: None, frozenset()))
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = {key: now if value == "now" else value for key, value in data.items()}
     got, changed = [], set()
     for role in ROLES:
         client = Client()

@@ -18,9 +18,9 @@ import pytest
 from django.db import connection
 
 from accounts_registry.models import OfficialAccount
-from moderation.errors import DecisionConflictError
-from moderation.models import Decision, Item
-from moderation.services import decisions, items
+from moderation.errors import DecisionConflictError, ModerationError
+from moderation.models import Decision, Escalation, Item
+from moderation.services import decisions, escalations, items
 from moderation.services.items import ImportResult, ItemData, item_claim, item_create, items_import
 from portal.models import User
 from portal.roles import Role
@@ -75,6 +75,7 @@ def read_together(monkeypatch: pytest.MonkeyPatch) -> ReadTogether:
     hook = ReadTogether(items.require_channel)
     monkeypatch.setattr(items, "require_channel", hook)
     monkeypatch.setattr(decisions, "require_channel", hook)
+    monkeypatch.setattr(escalations, "require_channel", hook)
     return hook
 
 
@@ -136,3 +137,35 @@ def test_concurrent_imports_of_the_same_posts(
         created = sum(len(r.created) for r in results if isinstance(r, ImportResult))
         assert created == 20, (n, results)
         assert Item.objects.filter(channel=channel, external_id__startswith=f"r{n}-").count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_record_the_reply_at_once(
+    postgres_only: None, channel: OfficialAccount, read_together: ReadTogether
+) -> None:
+    from django.utils import timezone
+
+    first, second = make_user(Role.COMMS_STAFF), make_user(Role.COMMS_STAFF)
+    for n in range(ROUNDS):
+        item, _ = item_create(actor=first, channel_id=channel.pk, data=ItemData(text=f"row {n}"))
+        decisions.item_decide(
+            actor=first, item_id=item.pk, outcome="escalate_police", reason="threat"
+        )
+        escalation = Escalation.objects.get(item=item)
+        read_together.next_round()
+
+        def record(actor: User, who: str) -> Escalation:
+            return escalations.escalation_record_reply(
+                actor=actor,
+                escalation_id=escalation.pk,
+                reply_from=who,
+                replied_at=timezone.now(),
+                reply_outcome="noted",
+            )
+
+        results = race(lambda: record(first, "A"), lambda: record(second, "B"))
+        assert sum(isinstance(r, Escalation) for r in results) == 1, (n, results)
+        losses = [r for r in results if isinstance(r, ModerationError)]
+        assert len(losses) == 1 and "already recorded" in str(losses[0]), (n, results)
+        item.refresh_from_db()
+        assert item.state == Item.State.DECIDED

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accounts_registry.models import OfficialAccount
 from moderation.models import Decision, Item
@@ -111,10 +112,12 @@ def test_comms_pages_are_accessible(
         "/moderation/removals/new/",
         f"/moderation/removals/{removal.pk}/",
         f"/moderation/removals/confirm/{confirm_token(removal)}/",
+        "/social/comms/",
     ):
         page.goto(path)
         page.get_by_role("heading", level=1).wait_for()
         axe_check(page)
+        _no_overflow_at_phone_width(page)
 
 
 @pytest.mark.e2e
@@ -155,3 +158,80 @@ def test_report_an_incident_from_an_item(
     page.get_by_role("link", name="Timeline").click()
     page.get_by_role("link", name=f"Incident #{incident.pk} reported").wait_for()
     axe_check(page)
+
+
+def _no_overflow_at_phone_width(page: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_threat_via_api_escalated_to_police_reply_recorded_item_closes(
+    page: Any,
+    sign_in: Callable[[Any, User], None],
+    axe_check: Callable[[Any], None],
+    channel: OfficialAccount,
+    channel_admin: User,
+) -> None:
+    from moderation.models import Escalation
+    from moderation.services.tokens import token_create
+
+    _token, plain = token_create(actor=channel_admin, channel_id=channel.pk, name="monitor")
+    threat = "I will kill you when you leave the campus tonight"
+    response = page.request.post(
+        f"/moderation/api/channels/{channel.pk}/items",
+        headers={"Authorization": f"Bearer {plain}"},
+        data={
+            "items": [
+                {"text": "Lovely graduation photos, well done all", "external_id": "a-1"},
+                {"text": threat, "author_handle": "angry", "external_id": "a-2"},
+            ]
+        },
+    )
+    assert response.status == 201
+    item = Item.objects.get(external_id="a-2")
+
+    sign_in(page, channel_admin)
+    page.goto("/moderation/")
+    first_row = page.locator("table tbody tr").first
+    assert first_row.get_by_role("link", name=f"#{item.pk}").count() == 1  # top of the queue
+    axe_check(page)
+    _no_overflow_at_phone_width(page)
+    first_row.get_by_role("link", name=f"#{item.pk}").click()
+    page.get_by_role("heading", name="Suggested categories").wait_for()
+    assert page.locator("mark").first.inner_text() in threat  # the evidence is highlighted
+    axe_check(page)
+    _no_overflow_at_phone_width(page)
+
+    page.get_by_role("heading", level=1).click()  # not in a field: shortcuts apply
+    page.keyboard.press("r")
+    assert page.get_by_label("Remove (001 §6.1.4-6.1.6)").is_checked()
+    assert page.get_by_label("Category").input_value() != ""  # the top suggestion
+    page.get_by_label("Escalate to the police: illegal content (001 §8.1)").check()
+    page.get_by_label("Internal reason").fill("Threat of violence (001 §6.1.4).")
+    page.get_by_role("button", name="Record decision").click()
+    page.get_by_text("Decision recorded.").wait_for()
+    page.get_by_text("Waiting for their reply").wait_for()
+    assert "Escalated" in page.get_by_text("State:").locator("..").inner_text()
+    axe_check(page)
+    _no_overflow_at_phone_width(page)
+
+    page.get_by_label("Who replied").fill("PC Jones, campus liaison")
+    page.get_by_label("When they replied").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Outcome of their reply").fill("Crime reference 42; author identified")
+    page.get_by_role("button", name="Record reply").click()
+    page.get_by_text("Reply from PC Jones, campus liaison recorded.").wait_for()
+    axe_check(page)
+    item.refresh_from_db()
+    assert item.state == Item.State.DECIDED
+    assert Escalation.objects.get(item=item).reply_from == "PC Jones, campus liaison"
+
+    page.get_by_role("link", name="Timeline").click()
+    page.get_by_role("heading", name="Timeline of item").wait_for()
+    for title in ("Escalated", "Reply from the receiving team recorded"):
+        assert page.get_by_text(title, exact=False).count() >= 1
+    assert page.get_by_text("Crime reference 42", exact=False).count() >= 1
+    axe_check(page)
+    _no_overflow_at_phone_width(page)

@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from moderation.errors import ModerationError
 from moderation.models import Incident, IncidentStep
+from moderation.services.escalations import escalation_record_reply
 from moderation.services.incidents import incident_report, incident_tick_step, incident_transition
 from portal.models import AuditEvent, User
 from portal.roles import Role
@@ -56,6 +58,17 @@ def test_lifecycle_each_step_audited(staff: User, comms_staff: User) -> None:
     )
     with pytest.raises(ModerationError, match="resolution"):
         incident_transition(actor=comms_staff, incident_id=incident.pk, to_state="closed", note="")
+    with pytest.raises(ModerationError, match="Record the reply from Senior management"):
+        incident_transition(
+            actor=comms_staff, incident_id=incident.pk, to_state="closed", note="Resolved"
+        )
+    escalation_record_reply(
+        actor=comms_staff,
+        escalation_id=incident.escalations.get().pk,
+        reply_from="Pro-Vice-Chancellor's office",
+        replied_at=timezone.now(),
+        reply_outcome="Noted, no further action",
+    )
     incident = incident_transition(
         actor=comms_staff, incident_id=incident.pk, to_state="closed", note="Resolved"
     )
@@ -74,6 +87,8 @@ def test_lifecycle_each_step_audited(staff: User, comms_staff: User) -> None:
         "moderation.incident.reported",
         "moderation.incident.triaged",
         "moderation.incident.escalated",
+        "moderation.escalation.opened",
+        "moderation.incident.escalation_replied",
         "moderation.incident.closed",
     ]
 

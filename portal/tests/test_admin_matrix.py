@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "moderation.Item": (*VIEW_ONLY, frozenset()),
     "moderation.Decision": (*VIEW_ONLY, frozenset()),
     "moderation.Incident": (*VIEW_ONLY, frozenset()),
+    "moderation.Escalation": (*VIEW_ONLY, frozenset()),
     "moderation.RemovalRequest": (*VIEW_ONLY, frozenset()),
 }
 

@@ -50,6 +50,10 @@ BUILT_CODES: dict[str, set[str]] = {
     "moderation.incident.{to_state}": {
         f"moderation.incident.{state}" for state in ("triaged", "escalated", "closed")
     },
+    "moderation.escalation.reminded.{stage}": {
+        "moderation.escalation.reminded.reply_due",
+        "moderation.escalation.reminded.comms",
+    },
     "portal.admin.{model}.{verb}": {
         f"portal.admin.{model}.{verb}"
         for model in ("user", "orgunit")

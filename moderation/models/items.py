@@ -1,11 +1,5 @@
-"""Moderation data: items on official channels, policy categories, decisions, incidents.
-
-Invariants the database itself keeps:
-
-* one item per (channel, external id), so importing the same external post twice is one item;
-* at most one *active* decision per item (reopening a decision deactivates it, keeping history);
-* each security-breach checklist step is ticked at most once per incident.
-"""
+"""Items on official channels, the policy categories, screening suggestions, decisions and
+the channels' import tokens."""
 
 from __future__ import annotations
 
@@ -65,6 +59,7 @@ class Item(models.Model):
         CLAIMED = "claimed", "Claimed"
         DECIDED = "decided", "Decided"
         REOPENED = "reopened", "Reopened"
+        ESCALATED = "escalated", "Escalated, awaiting the receiving team's reply"
 
     OPEN_STATES: ClassVar[tuple[str, ...]] = (State.NEW, State.CLAIMED, State.REOPENED)
 
@@ -104,7 +99,7 @@ class Item(models.Model):
                 name="moderation_item_external_once",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["new", "claimed", "decided", "reopened"]),
+                condition=Q(state__in=["new", "claimed", "decided", "reopened", "escalated"]),
                 name="moderation_item_state_valid",
             ),
         ]
@@ -249,117 +244,3 @@ class ChannelToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class Incident(models.Model):
-    """A reported breach or harassment case handled by comms (004 §6)."""
-
-    class Kind(models.TextChoices):
-        POLICY_BREACH = "policy_breach", "Breach of the social media policy (004 §6.1)"
-        SECURITY_BREACH = "security_breach", "Account security breach (004 §4.18)"
-        STAFF_HARASSMENT = "staff_harassment", "Harassment of staff (004 §4.11, §6.3)"
-
-    class State(models.TextChoices):
-        REPORTED = "reported", "Reported"
-        TRIAGED = "triaged", "Triaged"
-        ESCALATED = "escalated", "Escalated"
-        CLOSED = "closed", "Closed"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField()
-    channel = models.ForeignKey(
-        "accounts_registry.OfficialAccount",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    item = models.ForeignKey(
-        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
-    )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reported_at = models.DateTimeField(default=timezone.now)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.REPORTED)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    escalated_to = models.CharField(max_length=200, blank=True)
-    resolution = models.TextField(blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("-reported_at", "-id")
-        indexes: ClassVar = [models.Index(fields=["state", "-reported_at"], name="moderation_inc")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class IncidentStep(models.Model):
-    """One ticked step of a security-breach checklist: who did it and when."""
-
-    class Step(models.TextChoices):
-        LOG_OUT_ALL = "log_out_all", "Log all users out of the account (004 §4.18)"
-        CHANGE_PASSWORDS = "change_passwords", "Change the passwords (001 §5.4, 004 §4.20)"
-        REVIEW_ADMINS = "review_admins", "Review who has admin access (004 §4.1)"
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField(max_length=20, choices=Step.choices)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    done_at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ("done_at", "id")
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["incident", "step"], name="moderation_step_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_step_display()} ({self.incident_id})"
-
-
-class RemovalRequest(models.Model):
-    """Comms asking the owner of some content to remove it by a deadline (004 §6.5)."""
-
-    class State(models.TextChoices):
-        SENT = "sent", "Sent, awaiting removal"
-        CONFIRMED = "confirmed", "Removal confirmed by the owner"
-        ESCALATED = "escalated", "Overdue, escalated to comms"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    OPEN_STATES: ClassVar[tuple[str, ...]] = (State.SENT, State.ESCALATED)
-
-    owner_name = models.CharField(max_length=150)
-    owner_email = models.EmailField()
-    content_url = models.URLField(max_length=500, blank=True)
-    content_description = models.TextField()
-    reason = models.TextField(help_text="Why it must go, citing the policy clause.")
-    item = models.ForeignKey(
-        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="removal_requests"
-    )
-    deadline = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    owner_note = models.TextField(blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("deadline", "id")
-        indexes: ClassVar = [models.Index(fields=["state", "deadline"], name="moderation_rr_due")]
-
-    def __str__(self) -> str:
-        return f"Removal request to {self.owner_name}"
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.state in self.OPEN_STATES and self.deadline < timezone.now()

@@ -7,27 +7,19 @@ channel (the open ones in filters and pickers), an account's current admins mode
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
     Exists,
-    F,
-    FloatField,
     Model,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
 )
-from django.db.models.functions import Extract
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from accounts_registry.api import (
     OfficialAccount,
@@ -36,15 +28,24 @@ from accounts_registry.api import (
     official_accounts,
     open_accounts,
 )
+from moderation.models import (
+    Category,
+    ChannelToken,
+    Decision,
+    Incident,
+    Item,
+    RemovalRequest,
+    Suggestion,
+)
+from moderation.permissions import (
+    can_edit_categories,
+    can_manage_incidents,
+    can_manage_removal_requests,
+)
 from portal.models import AuditEvent, AuditEventQuerySet, User
 from portal.permissions import AnyUser, get_visible_or_404
 from portal.roles import Role
-from portal.wording import action_phrase, actor_name
 
-from .models import Category, ChannelToken, Decision, Incident, Item, RemovalRequest, Suggestion
-from .permissions import can_edit_categories, can_manage_incidents, can_manage_removal_requests
-
-# Suggested categories that point to people being targeted rather than a plain policy breach.
 HARASSMENT_CATEGORY_CODES = frozenset({"threat", "grievance"})
 
 
@@ -123,7 +124,7 @@ def categories_by_rule() -> dict[str, list[Category]]:
 
 def audit_history(obj: Model) -> AuditEventQuerySet:
     """The audit events of ``obj``, oldest first (callers have already authorised ``obj``)."""
-    return AuditEvent.objects.for_object(obj).select_related("actor").order_by("at", "id")
+    return AuditEvent.objects.for_object(obj).order_by("at", "id")
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,32 @@ def queue_for(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Item]:
 
 def item_suggestions(*, item: Item) -> list[Suggestion]:
     return list(item.suggestions.select_related("category"))
+
+
+def top_suggested_category_id(*, item: Item) -> int | None:
+    """The most severe active category screening suggested for ``item`` (first in the text)."""
+    suggestions = item.suggestions.filter(category__active=True)
+    return (
+        suggestions.order_by("-category__severity", "start", "id")
+        .values_list("category_id", flat=True)
+        .first()
+    )
+
+
+def next_open_item(*, user: AnyUser, item: Item) -> Item | None:
+    """The open item after ``item`` in queue order (priority, then oldest), else the first."""
+    open_items = (
+        items_visible_to(user=user)
+        .filter(state__in=Item.OPEN_STATES)
+        .exclude(pk=item.pk)
+        .order_by("-priority", "created_at", "id")
+    )
+    after = (
+        Q(priority__lt=item.priority)
+        | Q(priority=item.priority, created_at__gt=item.created_at)
+        | Q(priority=item.priority, created_at=item.created_at, id__gt=item.pk)
+    )
+    return open_items.filter(after).first() or open_items.first()
 
 
 def active_decision(*, item: Item) -> Decision | None:
@@ -232,6 +259,14 @@ def escalated_removal_count() -> int:
     return RemovalRequest.objects.filter(state=RemovalRequest.State.ESCALATED).count()
 
 
+def overdue_removal_requests(*, now: datetime | None = None) -> QuerySet[RemovalRequest]:
+    """Open requests past their deadline: exactly those the removals list marks overdue
+    (``RemovalRequest.is_overdue``), escalated or not."""
+    return RemovalRequest.objects.filter(
+        state__in=RemovalRequest.OPEN_STATES, deadline__lt=now or timezone.now()
+    ).order_by("deadline", "id")
+
+
 def comms_staff_emails() -> list[str]:
     return list(
         User.objects.filter(groups__name=Role.COMMS_STAFF.value, is_active=True)
@@ -239,136 +274,3 @@ def comms_staff_emails() -> list[str]:
         .values_list("email", flat=True)
         .distinct()
     )
-
-
-@dataclass(frozen=True)
-class QueueStatistics:
-    open_by_priority: list[tuple[str, int]]
-    median_hours_to_decision: float | None
-    decisions_counted: int
-    decisions_by_category: list[dict[str, object]]
-    window_days: int
-
-
-PRIORITY_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("Critical (50+)", 50, 10_000),
-    ("High (40-49)", 40, 49),
-    ("Medium (30-39)", 30, 39),
-    ("Low (10-29)", 10, 29),
-    ("Unflagged (0-9)", 0, 9),
-)
-
-
-class _Median(Aggregate):
-    """PostgreSQL's ordered-set median."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def _median_hours_to_decision(decisions: QuerySet[Decision]) -> tuple[float | None, int]:
-    """Median hours from receipt to decision: in the database on PostgreSQL, else in Python."""
-    if connection.vendor == "postgresql":
-        seconds = Extract(F("decided_at") - F("item__created_at"), "epoch")
-        row = decisions.aggregate(median=_Median(seconds), n=Count("pk"))
-        median = row["median"]
-        return (round(median / 3600, 1) if median is not None else None), row["n"]
-    hours = [
-        (decided - created).total_seconds() / 3600
-        for decided, created in decisions.values_list("decided_at", "item__created_at")
-    ]
-    return (round(statistics.median(hours), 1) if hours else None), len(hours)
-
-
-def queue_statistics(*, window_days: int = 90) -> QueueStatistics:
-    """Open items by priority band, median time to decision, decisions by category."""
-    bands = Item.objects.filter(state__in=Item.OPEN_STATES).aggregate(
-        **{
-            f"b{i}": Count("pk", filter=Q(priority__gte=low, priority__lte=high))
-            for i, (_label, low, high) in enumerate(PRIORITY_BANDS)
-        }
-    )
-    since = timezone.now() - timedelta(days=window_days)
-    recent = Decision.objects.filter(decided_at__gte=since)
-    median_hours, counted = _median_hours_to_decision(recent)
-    by_category = list(
-        recent.values("category__name", "outcome")
-        .annotate(count=Count("pk"))
-        .order_by("category__name", "outcome")
-    )
-    outcome_labels = dict(Decision.Outcome.choices)
-    for row in by_category:
-        row["outcome_label"] = outcome_labels.get(str(row["outcome"]), row["outcome"])
-        row["category__name"] = row["category__name"] or "No category"
-    return QueueStatistics(
-        open_by_priority=[
-            (label, bands[f"b{i}"]) for i, (label, _l, _h) in enumerate(PRIORITY_BANDS)
-        ],
-        median_hours_to_decision=median_hours,
-        decisions_counted=counted,
-        decisions_by_category=by_category,
-        window_days=window_days,
-    )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    actor: str
-    title: str
-    detail: str = ""
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class ItemTimeline:
-    entries: list[TimelineEntry]
-    decisions: list[Decision]
-
-
-def _incident_entry(incident: Incident, openable: bool) -> TimelineEntry:
-    title = f"Incident #{incident.pk} reported"
-    if not openable:
-        # Who reported what is shown only to those who may open the incident.
-        return TimelineEntry(
-            incident.reported_at, "a member of staff", title, "Handled by the Communications team."
-        )
-    url = reverse("moderation:incident_detail", kwargs={"pk": incident.pk})
-    return TimelineEntry(
-        incident.reported_at, str(incident.reported_by), title, incident.get_kind_display(), url
-    )
-
-
-def item_timeline(*, user: AnyUser, item: Item) -> ItemTimeline:
-    """Everything that happened to ``item``, oldest first: its audit events, decisions and the
-    incidents reported about it (their reporter and link only for those who may open them)."""
-    entries: list[TimelineEntry] = []
-    if item.source != Item.Source.MANUAL:
-        imported = f"Imported ({item.get_source_display()})"
-        entries.append(TimelineEntry(item.created_at, str(item.created_by or "Import"), imported))
-    for event in AuditEvent.objects.for_object(item).select_related("actor"):
-        detail = (
-            str(event.new.get("reason", "")) if event.action == "moderation.item.reopened" else ""
-        )
-        actor = actor_name(event)
-        title = capfirst(action_phrase(event.action, event.target_label))
-        entries.append(TimelineEntry(event.at, actor, title, detail))
-    decisions = list(
-        item.decisions.select_related("category", "decided_by", "reopened_by").order_by(
-            "decided_at", "id"
-        )
-    )
-    for d in decisions:
-        detail = f"{d.category or 'No category'} — {d.reason}"
-        title = f"Decision: {d.get_outcome_display()}"
-        entries.append(TimelineEntry(d.decided_at, str(d.decided_by), title, detail))
-    incidents = list(item_incidents(item=item))
-    openable: set[int] = set()
-    if incidents:
-        ids = [i.pk for i in incidents]
-        visible = incidents_visible_to(user=user).filter(pk__in=ids)
-        openable = set(visible.values_list("pk", flat=True))
-    entries += [_incident_entry(i, i.pk in openable) for i in incidents]
-    entries.sort(key=lambda e: e.at)
-    return ItemTimeline(entries=entries, decisions=decisions)
