@@ -16,7 +16,7 @@ from portal import screening
 from portal.screening import RULES, Finding, Rule, RuleSet, rules_for, screen, screen_many
 
 CONDUCT_CODES = {"discrimination", "charity_promotion", "advertising", "funding_request"}
-MODERATION_ONLY_CODES = {"profanity", "spam_link", "personal_data", "threat"}
+MODERATION_ONLY_CODES = {"profanity", "spam_link", "personal_data", "threat", "allegation"}
 
 # (text, expected rule code, expected evidence)
 HITS: list[tuple[str, str, str]] = [
@@ -109,6 +109,10 @@ HITS: list[tuple[str, str, str]] = [
     ("You deserve to die.", "threat", "You deserve to die"),
     ("I know where you live.", "threat", "I know where you live"),
     ("Just kill yourself", "threat", "kill yourself"),
+    # allegation - 001 §4.7.4.3, routed to senior management
+    ("My tutor groped me at the ball", "allegation", "My tutor groped me"),
+    ("I was bullied by my supervisor", "allegation", "bullied by my supervisor"),
+    ("Dr Lee takes bribes for marks", "allegation", "Dr Lee takes bribes"),
 ]
 
 CLEAN: list[str] = [
@@ -189,7 +193,7 @@ def test_conduct_reports_only_conduct_rules(text: str, code: str, evidence: str)
 
 def test_conduct_ignores_profanity_personal_data_threats_and_spam() -> None:
     text = "Fucking hell, email me at bob.smith@example.com or I will hurt you https://bit.ly/x1"
-    assert codes(screen(text)) == MODERATION_ONLY_CODES
+    assert codes(screen(text)) == MODERATION_ONLY_CODES - {"allegation"}
     assert screen(text, rule_set=RuleSet.CONDUCT) == []
 
 
