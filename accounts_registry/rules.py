@@ -18,6 +18,7 @@ from django.db.models.functions import Concat, Lower, Substr
 from portal.models import User
 from portal.permissions import has_role
 from portal.roles import Role
+from portal.screening_text import fold_confusables, word_tokens
 
 from .models import AccountRequest, OfficialAccount, normalise_handle
 
@@ -30,11 +31,28 @@ DEFAULT_NAMING_RULES: dict[str, Any] = {
 }
 _HANDLE_SHAPE = re.compile(r"^[a-z0-9._]+$")
 _LOCAL_SEPARATORS = re.compile(r"[._\-]")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def naming_rules() -> dict[str, Any]:
     """The naming rules in force: ``settings.ACCOUNT_NAMING_RULES`` over the defaults."""
     return {**DEFAULT_NAMING_RULES, **getattr(settings, "ACCOUNT_NAMING_RULES", {})}
+
+
+def uses_abbreviation(value: str, abbreviation: str, *, prefix: str = "") -> bool:
+    """Whether ``value`` (a name or handle) uses ``abbreviation`` as a word of its own.
+
+    Matching is on normalised word tokens, so "L.M.U", "L M U", "ＬＭＵ", "lmu_news", "LmuNews"
+    and "UniLMU" use "LMU" while "Palmuni" and "Almudena" do not. A required ``prefix`` that
+    the value starts with ends a word ("unilmu" is "uni" + "lmu").
+    """
+    wanted = _NON_WORD.sub("", fold_confusables(abbreviation).text).lower()
+    if not wanted:
+        return False
+    tokens = word_tokens(value)
+    if prefix and value.lower().startswith(prefix.lower()):
+        tokens += word_tokens(value[len(prefix) :])
+    return wanted in tokens
 
 
 def institution_domain() -> str:
@@ -63,8 +81,9 @@ def check_handle(handle: str) -> list[str]:
             f'Naming rule "required prefix": the handle must start with "{prefix}" so that people '
             "can tell it is an official account of the university."
         )
+    raw = handle.strip().lstrip("@").strip()
     for abbreviation in rules.get("banned_abbreviations") or ():
-        if abbreviation.lower() in value:
+        if uses_abbreviation(raw, abbreviation, prefix=prefix):
             errors.append(
                 f'Naming rule "banned abbreviation": "{abbreviation}" is not an abbreviation of '
                 "the university and must not appear in the handle (001 §5.5)."
@@ -76,7 +95,7 @@ def check_display_name(name: str) -> list[str]:
     """Reasons the account's display name breaks a naming rule."""
     errors: list[str] = []
     for abbreviation in naming_rules().get("banned_abbreviations") or ():
-        if re.search(rf"\b{re.escape(abbreviation)}\b", name, flags=re.IGNORECASE):
+        if uses_abbreviation(name, abbreviation):
             errors.append(
                 f'Naming rule "banned abbreviation": "{abbreviation}" is not an abbreviation of '
                 "the university and must not appear in the account name (001 §5.5)."

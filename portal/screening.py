@@ -38,7 +38,8 @@ from .screening_text import View, views
 
 __all__ = ["RULES", "Finding", "Rule", "RuleSet", "rules_for", "screen", "screen_many"]
 
-PROFANITY_THRESHOLD = 0.8
+PROFANITY_THRESHOLD = 0.8  # the model confirms a listed mild word
+MODEL_ONLY_THRESHOLD = 0.9  # the model alone, with no listed word, must be surer
 _EXCERPT_CHARS = 80
 
 
@@ -126,6 +127,12 @@ _DISCRIMINATION = _rx(
     # Not "whites only": that is cricket kit.
     r"\b(?:white\s+people|christians|muslims|(?:wo)?men|(?:fe)?males)[- ]only\b",
     r"\bgo\s+back\s+to\s+(?:your\s+)?(?:own\s+)?(?:country|where\s+you\s+came\s+from)\b",
+    rf"\b(?:{_GROUP})\s+(?:should\s+not|shouldn't|must\s+not|mustn't)\s+be\s+(?:allowed|permitted)"
+    r"\s+(?:to\s+\w+|in|on|at|near)\b",
+    r"\b(?:don'?t|do\s+not|never|stop)\s+(?:hire|hiring|admit|admitting|accept|accepting|let|"
+    rf"letting|employ|employing|rent\s+to|serve|serving)\s+(?:in\s+)?(?:any\s+(?:more\s+)?)?"
+    rf"(?:{_GROUP})\b",
+    rf"\b(?:{_GROUP})\b[^.!?\n]{{0,60}}\bgo\s+(?:home|back)\b",
     r"\btoo\s+old\s+to\s+(?:apply|join|attend|be\s+hired)\b|\bno\s*(?:one|body)\s+over\s+\d\d\b",
     # Slurs are reported here (not as profanity): the harm is discrimination.
     r"\b(?:nigg(?:er|a)s?|faggots?|retard(?:s|ed)?|spastics?|spazz?|pakis?|chinks?|kikes?|"
@@ -143,7 +150,12 @@ _CHARITY = _rx(
     rf"\bin\s+aid\s+of{_TAIL}",
     rf"\b(?:all\s+)?proceeds\s+(?:will\s+)?(?:go|goes)\s+to{_TAIL}",
     r"\bcharity\s+(?:fun\s+run|run|walk|auction|raffle|ball|gala|bake\s+sale|fundraiser|"
-    r"challenge|appeal|skydive|bike\s+ride)\b",
+    r"challenge|appeal|skydive|bike\s+ride|quiz|concert|gig|dinner|sale|tournament|match|swim|"
+    r"cycle|hike|trek|climb|sleep\s?out)\b",
+    # Money raised for someone else: "raising money for Mind".
+    r"\brais(?:e|es|ed|ing)\s+(?:money|funds|£\d[\d,]{0,9})\s+for\b(?!\s+(?:my|me|us|our|the\s+"
+    r"(?:school|university|society|club|team|(?:student\s+)?hardship\s+fund|scholarships?|"
+    rf"bursar(?:y|ies)|alumni\s+fund|annual\s+fund))\b){_TAIL}",
 )
 _ADVERTISING = _rx(
     r"\b(?:buy|order|shop)\s+now\b|\blimited[- ]time\s+(?:offer|deal|only)\b",
@@ -174,7 +186,8 @@ _FUNDING = _rx(
     r"(?:e|es|ed|ing|er|ers)\b(?!\s+(?:roles?|careers?|jobs?|sector|professionals?|officers?|"
     r"managers?|teams?|directors?|strateg(?:y|ies)|skills|experience|targets?|totals?))",
     r"\b(?:please|kindly)\s+(?:donate|contribute|give\s+generously|chip\s+in)\b",
-    r"\bsponsor\s+(?:me|us)\b|\b(?:help\s+(?:me|us)\s+)?rais(?:e|ing)\s+(?:money|funds)\b",
+    r"\bsponsor\s+(?:me|us)\b|\b(?:help\s+(?:me|us)\s+)?rais(?:e|ing)\s+(?:money|funds)\b"
+    r"(?!\s+for\s+(?!(?:my|me|us|our)\b))",
     r"\b(?:donations?|contributions?)\s+(?:are\s+|is\s+|would\s+be\s+)?(?:welcome|needed|"
     r"appreciated|gratefully\s+received)\b",
     r"\binvest\s+in\s+my\s+(?:start-?up|company|business|venture)\b",
@@ -204,9 +217,13 @@ _POSTCODE = _rx(
 )
 _PROFANE = _rx(
     r"\b(?:f(?:u|\*|@|v|a)ck\w{0,6}|f\*\*k\w{0,4}|f\*{3}(?:ing|ed|er)?|fuk\w{0,4}|fck\w{0,4}|stfu|motherf\w{0,8}|"
-    r"(?:bull)?sh(?:i|1|!|\*)t(?:e|s|ty|head|bag)?|cunts?|twats?|wank(?:er|ers|ing)?|"
+    r"(?:bull)?sh(?:i|1|!|\*)t(?:e|s|ty|head|heads|bag|bags|hole|holes|show|faced|ter|ters)?|cunts?|twats?|wank(?:er|ers|ing)?|"
     r"bollocks|bastards?|a(?:ss|\$\$|rse)-?holes?|c\*nts?|b(?:i|!|1|\*)tch(?:es|y)?|phuck\w{0,4}|"
     r"whores?|sluts?|piss\s+off|dickheads?|cocksuckers?|tossers?|bellends?|knobheads?)(?!\w)",
+    # Mild words that are insults when aimed at people: "a bunch of useless pricks".
+    r"\b(?:bunch|load|lot|pack|set)\s+of\s+(?:\w+\s+)?(?:pricks|dicks|arseholes|assholes|"
+    r"idiots|morons|clowns|muppets|imbeciles)\b|\byou\s+(?:absolute\s+|utter\s+|stupid\s+)?"
+    r"(?:prick|dick|arsehole|asshole)\b",
     r"\byou(?:'re|\s+are|r)?\s+(?:so\s+|such\s+an?\s+|an?\s+|really\s+)?(?:stupid|dumb|"
     r"worthless|brainless|ugly)(?![\w-])",
 )
@@ -235,7 +252,7 @@ _PROFANITY_MODEL = _variant("profanity", "Possible profanity (language model; no
 # Mild words with innocent senses ("hell of a night", "cock-up"): reported only when the model
 # agrees the whole text is profane.
 _MILD = _rx(
-    r"\b(?:damn(?:ed|it)?|hell|crap(?:py)?|bloody|arse|ass|bugger|sod\s+off|piss(?:ed)?|prick|"
+    r"\b(?:damn(?:ed|it)?|hell|crap(?:py)?|bloody|arse|ass|bugger|sod\s+off|piss(?:ed)?|pricks?|"
     r"dick|cock|screw\s+(?:you|yourself|this|that|off)|sucks?|idiots?|morons?|"
     r"imbeciles?|losers?|jerks?|scumbags?|douche(?:bag)?s?|wtf)\b"
 )
@@ -284,8 +301,19 @@ def _regex_findings(text: str, plain: View, folded: View, codes: frozenset[str])
         if rule.code in codes
         for view in (folded if use_folded else plain,)
         for m in pattern.finditer(view.text)
-        if m.end() > m.start()
+        if m.end() > m.start() and not (pattern is grammar.PHONE and _organisation_line(view, m))
     ]
+
+
+def _organisation_line(view: View, m: re.Match[str]) -> bool:
+    """A landline introduced as an organisation's ("call the IT service desk on 020 ..."): not
+    a person's data. Mobiles and numbers said to be someone's own are always reported."""
+    before = view.text[max(0, m.start() - 60) : m.start()]
+    return (
+        grammar.MOBILE.match(m.group()) is None
+        and grammar.ORGANISATION_CUE.search(before) is not None
+        and grammar.PERSONAL_CUE.search(before) is None
+    )
 
 
 def _model_findings(text: str, folded: View, found: list[Finding], prob: float) -> list[Finding]:
@@ -296,6 +324,8 @@ def _model_findings(text: str, folded: View, found: list[Finding], prob: float) 
     if mild:
         return mild
     if any(f.rule.code in _MODEL_SKIP_IF for f in found) or _MILD.search(folded.text):
+        return []
+    if prob < MODEL_ONLY_THRESHOLD:
         return []
     start = len(text) - len(text.lstrip())
     end = min(len(text.rstrip()), start + _EXCERPT_CHARS)

@@ -13,7 +13,10 @@ import re
 __all__ = [
     "ALLEGATION",
     "EMAIL",
+    "MOBILE",
     "OBFUSCATED_EMAIL",
+    "ORGANISATION_CUE",
+    "PERSONAL_CUE",
     "PHONE",
     "SCHEMELESS_LINK",
     "SHORT_LINK",
@@ -33,7 +36,7 @@ _SUBJECT = r"\b(?:i|we|someone|somebody|some1|some\s+one|some\s+of\s+us|people|t
 _INTENT = (
     r"(?:'ll|'d|\s+(?:will|shall|would|should|must|could|might|gonna|wanna|need\s+to|"
     r"needs\s+to|ought\s+to|wants?\s+to|plan\s+to|intend\s+to|swear\s+i'?ll|promise\s+i'?ll)|"
-    r"(?:'m|'re|\s+am|\s+are|\s+is)(?:\s+(?:really|honestly|seriously|actually|literally|"
+    r"(?:'m|m|'re|\s+am|\s+are|\s+is)(?:\s+(?:really|honestly|seriously|actually|literally|"
     r"just|definitely|totally|so))?\s+(?:going\s+to|gonna|coming\s+to|about\s+to|"
     r"planning\s+to|ready\s+to))\b"
 )
@@ -44,7 +47,8 @@ _PERSON_NOUN = (
     r"dean|lecturers?|professors?|prof|tutors?|supervisors?|teachers?|staff|head|provost|vc|"
     r"vice[- ]chancellor|principal|chancellor|warden|director|chair|moderators?|admins?|"
     r"organisers?|students?|president|officer|registrar|librarian|manager|boss|coach|"
-    r"people|guys?|lads?|blokes?|girls?|boys?|men|women|kids?|family|lot|team|idiots?"
+    r"people|guys?|lads?|blokes?|girls?|boys?|men|women|kids?|family|lot|team|idiots?|"
+    r"person|one|woman|man"
 )
 _TITLE_NAME = (
     r"(?:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]{1,30}(?:\s+[a-z][\w'-]{1,30})?"
@@ -117,9 +121,12 @@ THREAT = _rx(
     r"\byou\s+(?:deserve|ought|need|should|are\s+going)\s+to\s+(?:die|suffer|be\s+"
     r"(?:killed|shot|hurt|raped|hanged|beaten|stabbed))\b",
     r"\b(?:deserves?|ought|needs?|should)\s+(?:to\s+)?be\s+(?:shot|killed|stabbed|hanged|"
-    r"lynched|beaten|murdered|executed|raped|strung\s+up|burn(?:ed|t)\s+alive)\b(?!\s+down)",
-    r"\bhope\s+(?:you|he|she|they)\s+(?:die|dies|suffers?|rots?|gets?\s+(?:killed|hurt|raped|"
-    r"shot|stabbed|cancer|run\s+over))\b",
+    r"lynched|beaten|murdered|executed|raped|strung\s+up|burn(?:ed|t)\s+alive|bombed|"
+    r"burn(?:ed|t)\s+down|torched|blown\s+up)\b(?!\s+down)",
+    rf"\bhope\s+(?:he|she|they|{_PERSON})\s+(?:die|dies|suffers?|rots?|gets?\s+(?:killed|hurt|"
+    r"raped|shot|stabbed|cancer|run\s+over))\b",
+    r"\byou\s+won'?t\s+(?:walk|make\s+it|get)\s+out\s+(?:alive|in\s+one\s+piece)\b|"
+    r"\byou\s+won'?t\s+walk\s+out\b(?!\s+(?:of|early|on|before))|\byou\s+won'?t\s+live\s+to\s+see\b",
     r"\byou(?:'ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna)\s+(?:get|be)\s+"
     r"(?:hurt|stabbed|shot|killed|beaten|battered|jumped|glassed|done\s+in)\b",
     r"\bi\s+know\s+where\s+(?:you|u|he|she|they)\s+(?:live|lives|work|works|sleep|sleeps|"
@@ -154,7 +161,9 @@ _ABUSE_ACTIVE = (
     r"assault(?:ed|ing|s)|grop(?:ed|ing|es)|abus(?:ed|ing|es)|bull(?:ied|ying|ies)|"
     r"molest(?:ed|ing|s)|stalk(?:ed|ing|s)|rap(?:ed|ing|es)|proposition(?:ed|ing|s)|"
     r"threaten(?:ed|ing|s)|intimidat(?:ed|ing|es)|coerc(?:ed|ing|es)|blackmail(?:ed|ing|s)|"
-    r"exploit(?:ed|ing|s)|touch(?:ed|ing|es)|hit|hits|hitting|spiked|spiking|groomed|grooming)"
+    r"exploit(?:ed|ing|s)|touch(?:ed|ing|es)|hit|hits|hitting|spiked|spiking|groomed|grooming|"
+    r"manhandl(?:ed|ing|es)|grabb(?:ed|ing)|grabs|shov(?:ed|ing|es)|slapp(?:ed|ing)|slaps|"
+    r"punch(?:ed|ing|es)|kick(?:ed|ing|s)|spat\s+at)"
 )
 _ABUSE_PASSIVE = (
     r"(?:sexually\s+)?(?:harassed|assaulted|groped|abused|bullied|molested|stalked|raped|"
@@ -166,7 +175,17 @@ ALLEGATION = _rx(
     rf"{_STAFF}(?:\s+(?:has|have|had|is|was|were|keeps|kept|has\s+been|had\s+been|"
     rf"have\s+been|literally|openly|constantly|always|then|also)){{0,2}}\s+{_ABUSE_ACTIVE}"
     rf"\s+{_VICTIM}\b",
+    rf"{_STAFF}(?:\s+\w+){{0,6}}?\s+called\s+{_VICTIM}\s+(?:a\s+)?(?:racial\s+|homophobic\s+)?"
+    r"(?:slur|the\s+n[- ]word|the\s+p[- ]word|the\s+f[- ]word|paki|n[i1]gg\w{1,3}|f[a@]gg?ot)\b",
     rf"\b{_ABUSE_PASSIVE}\s+by\s+(?:one\s+of\s+)?{_STAFF}\b",
+    rf"\breported\s+{_STAFF}\s+(?:to\s+[\w\s]{{1,30}}?\s+)?for\s+(?:sexual\s+|racial\s+)?"
+    r"(?:harassment|assault|bullying|misconduct|abuse|racism|stalking|groping|intimidation)\b",
+    rf"{_STAFF}(?:\s+\w+){{0,2}}?\s+(?:threaten(?:ed|s|ing)|tried)\s+to\s+(?:fail|expel|report|"
+    rf"deport|hurt|sack|kick\s+out|withdraw|punish)\s+{_VICTIM}",
+    rf"{_STAFF}(?:\s+\w+){{0,3}}?\s+(?:making|made|makes|posting|posted|posts|sending|sent|"
+    r"sends|telling|told|tells)\s+(?:\w+\s+)?(?:racist|sexist|homophobic|transphobic|"
+    r"antisemitic|islamophobic|sexual|inappropriate|lewd|explicit|creepy)\s+(?:comments|"
+    r"remarks|jokes|advances|messages|texts|photos|pictures)\b",
     rf"{_STAFF}(?:\s+\w+){{0,2}}?\s+(?:is|was|has\s+been|keeps|kept|got\s+caught|been)\s+"
     r"(?:\w+\s+)?(?:sleeping\s+with|having\s+(?:an\s+)?(?:affair|relationship|sex)\s+with|"
     r"dating|hooking\s+up\s+with)\s+(?:a\s+|his\s+|her\s+|their\s+|one\s+of\s+(?:his|her|"
@@ -227,6 +246,13 @@ PHONE = _rx(
     r"(?<![\w+(])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?\(?|\(?0)[1-37-9]"
     r"(?:\)?[ .-]?\(?\d){8,9}(?!\d)(?![.-]\d)",
 )
+MOBILE = re.compile(r"(?:\+|00)?\s?(?:44\s?(?:\(0\)\s?)?)?\(?0?7")
+ORGANISATION_CUE = _rx(
+    r"\b(?:service\s+desk|help\s?desk|helpline|nightline|hotline|switchboard|reception|"
+    r"freephone|samaritans|nhs|police|porters'?\s+lodge)\b",
+    r"\bthe\s+(?:[\w-]{1,20}\s+){0,3}(?:office|team|service|centre|desk)\b",
+)
+PERSONAL_CUE = _rx(r"\b(?:personal|private|mobile|home|his|her|my|mate|landlord|ex|mum|dad)\b")
 
 # --- links -------------------------------------------------------------------------------
 _SHORTENER_TLD = {

@@ -138,9 +138,13 @@ def _leet(m: re.Match[str]) -> str:
     return "".join(_LEET[c] for c in m.group())
 
 
+# A letter O typed for a zero in a number: "o7700 900 123".
+_O_FOR_ZERO = re.compile(r"(?<=\d)[oO](?=\d)|(?<![\w+])[oO](?=\d{3})")
+
+
 def views(text: str) -> tuple[View, View]:
     """(plain, folded) views of ``text``."""
-    plain = fold_confusables(text)
+    plain = _rewrite(fold_confusables(text), _O_FOR_ZERO, lambda m: "0")
     folded = _rewrite(plain, _LEET_IN_WORD, _leet)
     folded = _rewrite(folded, _SPELT_OUT, lambda m: _SPELT_SEPARATORS.sub("", m.group()))
     folded = _rewrite(folded, _STRETCHED, lambda m: m.group(1))
@@ -181,4 +185,4 @@ def word_tokens(text: str) -> list[str]:
         tokens.append(m.group())
         if m.group(1):
             tokens.append(m.group()[:-1])
-    return [t.lower() for t in tokens]
+    return list(dict.fromkeys(t.lower() for t in tokens))
