@@ -4,8 +4,8 @@ Run from the repository root::
 
     .venv/bin/python bench/bench_screening.py
 
-Generates 20,000 realistic mixed texts (seeded), times ``screen_many`` in batches of 1,000 and
-``screen`` one text at a time (moderation on a 2,000-text sample), and writes a plain-text
+Generates 5,000 realistic mixed texts (seeded), times ``screen_many`` in batches of 1,000 and
+``screen`` one text at a time (moderation on a 1,000-text sample), and writes a plain-text
 report to bench/results/screening.txt and the figures as JSON to bench/results/screening.json,
 with precision and recall per rule on the labelled corpus of the test suite
 (portal/tests/screening_corpus.jsonl, scored as in portal/tests/test_screening_corpus.py).
@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installi
 from portal.screening import RuleSet, screen, screen_many  # noqa: E402
 from portal.tests.test_screening_corpus import load_corpus, scores  # noqa: E402
 
-N_TEXTS = 20_000
+N_TEXTS = 5_000
 BATCH = 1_000
 # Single moderation calls cost one model call each (~10 ms of scikit-learn overhead), so they
-# are timed on the first 2,000 texts to keep three runs to about a minute.
-SINGLE_SAMPLE = 2_000
+# are timed on the first 1,000 texts to keep three runs short on a shared machine.
+SINGLE_SAMPLE = 1_000
 RUNS = 3
 SEED = 20240601
 RESULTS = ROOT / "bench" / "results" / "screening.txt"

@@ -248,6 +248,11 @@ _PATTERNS: tuple[tuple[Rule, re.Pattern[str], bool], ...] = (
     (_variant("personal_data", "Personal data: UK postcode"), _POSTCODE, False),
     (RULES["profanity"], _PROFANE, True),
 )
+# A cheap search a text must pass before an expensive grammar runs on it.
+_GATES = {
+    grammar.ALLEGATION: grammar.ALLEGATION_GATE,
+    grammar.OBFUSCATED_EMAIL: grammar.OBFUSCATED_EMAIL_GATE,
+}
 _PROFANITY_MODEL = _variant("profanity", "Possible profanity (language model; no listed word)")
 # Mild words with innocent senses ("hell of a night", "cock-up"): reported only when the model
 # agrees the whole text is profane.
@@ -300,6 +305,7 @@ def _regex_findings(text: str, plain: View, folded: View, codes: frozenset[str])
         for rule, pattern, use_folded in _PATTERNS
         if rule.code in codes
         for view in (folded if use_folded else plain,)
+        if (gate := _GATES.get(pattern)) is None or gate.search(view.text)
         for m in pattern.finditer(view.text)
         if m.end() > m.start() and not (pattern is grammar.PHONE and _organisation_line(view, m))
     ]

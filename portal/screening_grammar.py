@@ -12,9 +12,11 @@ import re
 
 __all__ = [
     "ALLEGATION",
+    "ALLEGATION_GATE",
     "EMAIL",
     "MOBILE",
     "OBFUSCATED_EMAIL",
+    "OBFUSCATED_EMAIL_GATE",
     "ORGANISATION_CUE",
     "PERSONAL_CUE",
     "PHONE",
@@ -171,6 +173,8 @@ _ABUSE_PASSIVE = (
     r"blackmailed|exploited|discriminated\s+against|victimi[sz]ed|hit|spiked|groomed|"
     r"called\s+(?:a\s+)?(?:slur|racial\s+slur|the\s+n[- ]word))"
 )
+# Every allegation names a member of staff: texts without one skip the grammar (speed only).
+ALLEGATION_GATE = _rx(rf"\b(?:{_STAFF_NOUN})\b", r"\b(?:dr|prof|professor|mr|mrs|ms|miss|mx)\b")
 ALLEGATION = _rx(
     rf"{_STAFF}(?:\s+(?:has|have|had|is|was|were|keeps|kept|has\s+been|had\s+been|"
     rf"have\s+been|literally|openly|constantly|always|then|also)){{0,2}}\s+{_ABUSE_ACTIVE}"
@@ -232,6 +236,8 @@ _MAIL_PROVIDER = (
     r"gmail|googlemail|hotmail|outlook|yahoo|icloud|live|aol|proton(?:mail)?|btinternet|"
     r"sky|virginmedia|ymail|gmx|me|mail|msn"
 )
+# Every obfuscated address has a bracketed or spaced "at" or "@" (speed only).
+OBFUSCATED_EMAIL_GATE = _rx(r"[\[({<]\s*at\s*[\])}>]|\s@|@\s|\sat\s")
 OBFUSCATED_EMAIL = _rx(
     # "jane[at]example(dot)com", "jane dot doe at uni dot ac dot uk", "jane at gmail.com".
     rf"(?<![\w.+-]){_ROLE_MAILBOX}{_LOCAL}\s*[\[({{<]\s*at\s*[\])}}>]\s*[a-z0-9-]{{1,63}}"
