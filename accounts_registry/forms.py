@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,7 +16,7 @@ from portal.models import OrgUnit, User
 from portal.roles import Role
 
 from .models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
-from .rules import naming_rules
+from .rules import naming_rules, parse_profile_url
 from .services.audits import AUDIT_ANSWER_FIELDS
 from .services.requests import REQUEST_FIELDS
 
@@ -126,15 +126,98 @@ class ActivationForm(forms.Form):
         self.helper = _helper("Record the live account")
 
 
+_PLATFORM_FROM_LINK = [("", "Work it out from the link"), *OfficialAccount.Platform.choices]
+
+
+def _platform_and_handle(form: forms.Form, cleaned: dict[str, Any], field: str) -> None:
+    """A pasted profile link gives both platform and handle; a bare handle needs the platform."""
+    typed = str(cleaned.get(field) or "").strip()
+    if not typed:
+        return
+    parsed = parse_profile_url(typed)
+    if parsed is not None:
+        cleaned["platform"], cleaned[field] = parsed
+        cleaned["from_link"] = True
+    elif "/" in typed or typed.lower().startswith(("http:", "https:", "www.")):
+        form.add_error(
+            field,
+            "This link is not a profile on a platform we know. Choose the platform and type "
+            "the handle instead.",
+        )
+    elif not cleaned.get("platform"):
+        form.add_error("platform", "Choose the platform, or paste the link to the profile.")
+
+
 class LookupForm(forms.Form):
-    platform = forms.ChoiceField(choices=OfficialAccount.Platform.choices)
-    handle = forms.CharField(max_length=100, help_text="With or without '@'; case is ignored.")
+    platform = forms.ChoiceField(choices=_PLATFORM_FROM_LINK, required=False)
+    handle = forms.CharField(
+        label="Handle or link",
+        max_length=300,
+        help_text="A handle, with or without '@' (case is ignored), or the link to the profile "
+        "copied from your browser, e.g. https://www.instagram.com/uni_news/.",
+    )
 
     @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper("Check")
         self.helper.form_method = "get"
+
+    @override
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _platform_and_handle(self, cleaned, "handle")
+        return cleaned
+
+
+class ImpersonationReportForm(forms.Form):
+    """Anyone may report an account pretending to be the university's; no CAPTCHA, a honeypot."""
+
+    platform = forms.ChoiceField(choices=_PLATFORM_FROM_LINK, required=False)
+    account = forms.CharField(
+        label="The account's handle or link",
+        max_length=300,
+        help_text="The link to its profile is best (copy it from your browser).",
+    )
+    details = forms.CharField(
+        label="Why do you think it is pretending to be us?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    contact_email = forms.EmailField(
+        label="Your email (optional)",
+        required=False,
+        help_text="Only if you are happy for the communications team to ask you about it.",
+    )
+    # Honeypot: hidden from people (and from assistive technology), filled in by bots.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @override
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Report the account")
+        self.helper.form_id = "report-form"
+        self.helper.layout = Layout(
+            "platform",
+            "account",
+            "details",
+            "contact_email",
+            Div("website", css_class="d-none", aria_hidden="true"),
+        )
+
+    @override
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _platform_and_handle(self, cleaned, "account")
+        return cleaned
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
 
 
 class DirectoryFilterForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -186,3 +187,55 @@ def check_administrators(administrators: Sequence[User]) -> list[str]:
         if not has_role(user, Role.STAFF):
             errors.append(f"{user.display_name} is not a current member of staff.")
     return errors
+
+
+# Host (without "www.", "m.", "mobile.") -> platform, for links pasted into the public lookup.
+_PROFILE_HOSTS = {
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "x.com": "x",
+    "twitter.com": "x",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "linkedin.com": "linkedin",
+    "tiktok.com": "tiktok",
+    "youtube.com": "youtube",
+    "bsky.app": "bluesky",
+    "threads.net": "threads",
+    "threads.com": "threads",
+}
+# Path words that come before the handle ("linkedin.com/company/<handle>") or are not a profile.
+_PATH_PREFIXES = {"company", "school", "showcase", "in", "c", "channel", "user", "profile", "pages"}
+_NOT_A_PROFILE = {"p", "reel", "reels", "explore", "watch", "shorts", "share", "hashtag", "search",
+                  "home", "i", "intent", "login", "feed", "results", "groups"}  # fmt: skip
+_URL_SHAPE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/|$)", re.IGNORECASE)
+
+
+def parse_profile_url(text: str) -> tuple[str, str] | None:
+    """(platform, handle) of a pasted profile link, or None when it is not one.
+
+    ``https://www.instagram.com/uni_news/?hl=en`` -> ("instagram", "uni_news"); also x.com and
+    twitter.com, facebook pages (and ``profile.php?id=``), LinkedIn company, school and showcase
+    pages, TikTok and Threads ``@handle``, YouTube ``@handle``, ``/c/``, ``/user/`` and
+    ``/channel/``, and Bluesky profiles.
+    """
+    value = text.strip()
+    if not _URL_SHAPE.match(value):
+        return None
+    parts = urlsplit(value if "://" in value else "https://" + value)
+    host = (parts.hostname or "").lower()
+    for prefix in ("www.", "m.", "mobile.", "web."):
+        host = host.removeprefix(prefix)
+    platform = _PROFILE_HOSTS.get(host)
+    if platform is None:
+        return None
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if platform == "facebook" and segments[:1] == ["profile.php"]:
+        ids = parse_qs(parts.query).get("id") or [""]
+        return (platform, ids[0]) if ids[0].isdigit() else None
+    while segments and segments[0].lower() in _PATH_PREFIXES and len(segments) > 1:
+        segments = segments[1:]
+    if not segments or segments[0].lower() in _NOT_A_PROFILE:
+        return None
+    handle = normalise_handle(segments[0])
+    return (platform, handle) if handle else None
