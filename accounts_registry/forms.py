@@ -16,7 +16,7 @@ from portal.models import OrgUnit, User
 from portal.roles import Role
 
 from .models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
-from .rules import naming_rules, parse_profile_url
+from .rules import naming_rules, profile_reference
 from .services.audits import AUDIT_ANSWER_FIELDS
 from .services.requests import REQUEST_FIELDS
 
@@ -126,35 +126,36 @@ class ActivationForm(forms.Form):
         self.helper = _helper("Record the live account")
 
 
-_PLATFORM_FROM_LINK = [("", "Work it out from the link"), *OfficialAccount.Platform.choices]
+_HONEYPOT = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
 
 
-def _platform_and_handle(form: forms.Form, cleaned: dict[str, Any], field: str) -> None:
-    """A pasted profile link gives both platform and handle; a bare handle needs the platform."""
-    typed = str(cleaned.get(field) or "").strip()
-    if not typed:
-        return
-    parsed = parse_profile_url(typed)
-    if parsed is not None:
-        cleaned["platform"], cleaned[field] = parsed
-        cleaned["from_link"] = True
-    elif "/" in typed or typed.lower().startswith(("http:", "https:", "www.")):
-        form.add_error(
-            field,
-            "This link is not a profile on a platform we know. Choose the platform and type "
-            "the handle instead.",
-        )
-    elif not cleaned.get("platform"):
-        form.add_error("platform", "Choose the platform, or paste the link to the profile.")
+class _ProfileForm(forms.Form):
+    """A platform and a handle, or a pasted profile link that gives both (``rules``)."""
+
+    profile_field = "handle"
+    platform = forms.ChoiceField(
+        choices=[("", "Work it out from the link"), *OfficialAccount.Platform.choices],
+        required=False,
+    )
+
+    @override
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        typed = str(cleaned.get(self.profile_field) or "")
+        parsed, reasons = profile_reference(typed, str(cleaned.get("platform") or ""))
+        for name, reason in reasons.items():
+            self.add_error(self.profile_field if name == "handle" else name, reason)
+        if parsed is not None:
+            cleaned["platform"], cleaned[self.profile_field] = parsed
+            cleaned["from_link"] = True
+        return cleaned
 
 
-class LookupForm(forms.Form):
-    platform = forms.ChoiceField(choices=_PLATFORM_FROM_LINK, required=False)
+class LookupForm(_ProfileForm):
     handle = forms.CharField(
         label="Handle or link",
         max_length=300,
-        help_text="A handle, with or without '@' (case is ignored), or the link to the profile "
-        "copied from your browser, e.g. https://www.instagram.com/uni_news/.",
+        help_text="With or without '@' (case is ignored), or the profile's link from your browser.",
     )
 
     @override
@@ -163,38 +164,22 @@ class LookupForm(forms.Form):
         self.helper = _helper("Check")
         self.helper.form_method = "get"
 
-    @override
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        _platform_and_handle(self, cleaned, "handle")
-        return cleaned
 
-
-class ImpersonationReportForm(forms.Form):
+class ImpersonationReportForm(_ProfileForm):
     """Anyone may report an account pretending to be the university's; no CAPTCHA, a honeypot."""
 
-    platform = forms.ChoiceField(choices=_PLATFORM_FROM_LINK, required=False)
-    account = forms.CharField(
-        label="The account's handle or link",
-        max_length=300,
-        help_text="The link to its profile is best (copy it from your browser).",
-    )
+    profile_field = "account"
+    account = forms.CharField(label="The account's handle or link (a link is best)", max_length=300)
     details = forms.CharField(
         label="Why do you think it is pretending to be us?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     contact_email = forms.EmailField(
-        label="Your email (optional)",
-        required=False,
-        help_text="Only if you are happy for the communications team to ask you about it.",
+        label="Your email (optional)", required=False, help_text="Only if we may ask you about it."
     )
     # Honeypot: hidden from people (and from assistive technology), filled in by bots.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = forms.CharField(label="Leave this empty", required=False, widget=_HONEYPOT)
 
     @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -202,22 +187,9 @@ class ImpersonationReportForm(forms.Form):
         self.helper = _helper("Report the account")
         self.helper.form_id = "report-form"
         self.helper.layout = Layout(
-            "platform",
-            "account",
-            "details",
-            "contact_email",
+            "platform", "account", "details", "contact_email",
             Div("website", css_class="d-none", aria_hidden="true"),
-        )
-
-    @override
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        _platform_and_handle(self, cleaned, "account")
-        return cleaned
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
+        )  # fmt: skip
 
 
 class DirectoryFilterForm(forms.Form):

@@ -239,3 +239,22 @@ def parse_profile_url(text: str) -> tuple[str, str] | None:
         return None
     handle = normalise_handle(segments[0])
     return (platform, handle) if handle else None
+
+
+def profile_reference(typed: str, platform: str) -> tuple[tuple[str, str] | None, dict[str, str]]:
+    """What the public typed to name an account: ((platform, handle) read from a pasted link,
+    or None) and the reasons it cannot be used, by field ("handle" is the typed text)."""
+    typed = typed.strip()
+    if not typed:
+        return None, {}
+    parsed = parse_profile_url(typed)
+    if parsed is not None:
+        return parsed, {}
+    if "/" in typed or typed.lower().startswith(("http:", "https:", "www.")):
+        return None, {
+            "handle": "This link is not a profile on a platform we know. Choose the platform "
+            "and type the handle instead."
+        }
+    if not platform:
+        return None, {"platform": "Choose the platform, or paste the link to the profile."}
+    return None, {}

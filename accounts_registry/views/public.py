@@ -53,9 +53,9 @@ def report_impersonation(request: HttpRequest) -> HttpResponse:
             return too_many_requests(request, retry_after=retry_after, as_json=False)
         form = ImpersonationReportForm(request.POST)
         if form.is_valid():
-            if form.is_bot:
-                return redirect("accounts_registry:report_thanks")
             data = form.cleaned_data
+            if data.get("website"):  # the honeypot: a bot is thanked and ignored
+                return redirect("accounts_registry:report_thanks")
             if selectors.account_lookup(platform=data["platform"], handle=data["account"]):
                 form.add_error(
                     "account",
