@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db.models.functions import Concat, Lower, Substr
 from portal.models import User
 from portal.permissions import has_role
 from portal.roles import Role
+from portal.screening_text import fold_confusables, word_tokens
 
 from .models import AccountRequest, OfficialAccount, normalise_handle
 
@@ -30,11 +32,28 @@ DEFAULT_NAMING_RULES: dict[str, Any] = {
 }
 _HANDLE_SHAPE = re.compile(r"^[a-z0-9._]+$")
 _LOCAL_SEPARATORS = re.compile(r"[._\-]")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def naming_rules() -> dict[str, Any]:
     """The naming rules in force: ``settings.ACCOUNT_NAMING_RULES`` over the defaults."""
     return {**DEFAULT_NAMING_RULES, **getattr(settings, "ACCOUNT_NAMING_RULES", {})}
+
+
+def uses_abbreviation(value: str, abbreviation: str, *, prefix: str = "") -> bool:
+    """Whether ``value`` (a name or handle) uses ``abbreviation`` as a word of its own.
+
+    Matching is on normalised word tokens, so "L.M.U", "L M U", "ＬＭＵ", "lmu_news", "LmuNews"
+    and "UniLMU" use "LMU" while "Palmuni" and "Almudena" do not. A required ``prefix`` that
+    the value starts with ends a word ("unilmu" is "uni" + "lmu").
+    """
+    wanted = _NON_WORD.sub("", fold_confusables(abbreviation).text).lower()
+    if not wanted:
+        return False
+    tokens = word_tokens(value)
+    if prefix and value.lower().startswith(prefix.lower()):
+        tokens += word_tokens(value[len(prefix) :])
+    return wanted in tokens
 
 
 def institution_domain() -> str:
@@ -63,8 +82,9 @@ def check_handle(handle: str) -> list[str]:
             f'Naming rule "required prefix": the handle must start with "{prefix}" so that people '
             "can tell it is an official account of the university."
         )
+    raw = handle.strip().lstrip("@").strip()
     for abbreviation in rules.get("banned_abbreviations") or ():
-        if abbreviation.lower() in value:
+        if uses_abbreviation(raw, abbreviation, prefix=prefix):
             errors.append(
                 f'Naming rule "banned abbreviation": "{abbreviation}" is not an abbreviation of '
                 "the university and must not appear in the handle (001 §5.5)."
@@ -76,7 +96,7 @@ def check_display_name(name: str) -> list[str]:
     """Reasons the account's display name breaks a naming rule."""
     errors: list[str] = []
     for abbreviation in naming_rules().get("banned_abbreviations") or ():
-        if re.search(rf"\b{re.escape(abbreviation)}\b", name, flags=re.IGNORECASE):
+        if uses_abbreviation(name, abbreviation):
             errors.append(
                 f'Naming rule "banned abbreviation": "{abbreviation}" is not an abbreviation of '
                 "the university and must not appear in the account name (001 §5.5)."
@@ -167,3 +187,74 @@ def check_administrators(administrators: Sequence[User]) -> list[str]:
         if not has_role(user, Role.STAFF):
             errors.append(f"{user.display_name} is not a current member of staff.")
     return errors
+
+
+# Host (without "www.", "m.", "mobile.") -> platform, for links pasted into the public lookup.
+_PROFILE_HOSTS = {
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "x.com": "x",
+    "twitter.com": "x",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "linkedin.com": "linkedin",
+    "tiktok.com": "tiktok",
+    "youtube.com": "youtube",
+    "bsky.app": "bluesky",
+    "threads.net": "threads",
+    "threads.com": "threads",
+}
+# Path words that come before the handle ("linkedin.com/company/<handle>") or are not a profile.
+_PATH_PREFIXES = {"company", "school", "showcase", "in", "c", "channel", "user", "profile", "pages"}
+_NOT_A_PROFILE = {"p", "reel", "reels", "explore", "watch", "shorts", "share", "hashtag", "search",
+                  "home", "i", "intent", "login", "feed", "results", "groups"}  # fmt: skip
+_URL_SHAPE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/|$)", re.IGNORECASE)
+
+
+def parse_profile_url(text: str) -> tuple[str, str] | None:
+    """(platform, handle) of a pasted profile link, or None when it is not one.
+
+    ``https://www.instagram.com/uni_news/?hl=en`` -> ("instagram", "uni_news"); also x.com and
+    twitter.com, facebook pages (and ``profile.php?id=``), LinkedIn company, school and showcase
+    pages, TikTok and Threads ``@handle``, YouTube ``@handle``, ``/c/``, ``/user/`` and
+    ``/channel/``, and Bluesky profiles.
+    """
+    value = text.strip()
+    if not _URL_SHAPE.match(value):
+        return None
+    parts = urlsplit(value if "://" in value else "https://" + value)
+    host = (parts.hostname or "").lower()
+    for prefix in ("www.", "m.", "mobile.", "web."):
+        host = host.removeprefix(prefix)
+    platform = _PROFILE_HOSTS.get(host)
+    if platform is None:
+        return None
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if platform == "facebook" and segments[:1] == ["profile.php"]:
+        ids = parse_qs(parts.query).get("id") or [""]
+        return (platform, ids[0]) if ids[0].isdigit() else None
+    while segments and segments[0].lower() in _PATH_PREFIXES and len(segments) > 1:
+        segments = segments[1:]
+    if not segments or segments[0].lower() in _NOT_A_PROFILE:
+        return None
+    handle = normalise_handle(segments[0])
+    return (platform, handle) if handle else None
+
+
+def profile_reference(typed: str, platform: str) -> tuple[tuple[str, str] | None, dict[str, str]]:
+    """What the public typed to name an account: ((platform, handle) read from a pasted link,
+    or None) and the reasons it cannot be used, by field ("handle" is the typed text)."""
+    typed = typed.strip()
+    if not typed:
+        return None, {}
+    parsed = parse_profile_url(typed)
+    if parsed is not None:
+        return parsed, {}
+    if "/" in typed or typed.lower().startswith(("http:", "https:", "www.")):
+        return None, {
+            "handle": "This link is not a profile on a platform we know. Choose the platform "
+            "and type the handle instead."
+        }
+    if not platform:
+        return None, {"platform": "Choose the platform, or paste the link to the profile."}
+    return None, {}

@@ -270,6 +270,20 @@ def account_lookup(*, platform: str, handle: str) -> OfficialAccount | None:
     )
 
 
+def closed_account_lookup(*, platform: str, handle: str) -> OfficialAccount | None:
+    """The latest closed account with this platform and handle ("was official until ..")."""
+    value = normalise_handle(handle)
+    if not value:
+        return None
+    return (
+        OfficialAccount.objects.filter(platform=platform, handle=value, closed_at__isnull=False)
+        .exclude(status__in=OfficialAccount.PUBLIC_STATUSES)
+        .select_related("unit")
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+
+
 def open_accounts_administered_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:
     """Open accounts ``user`` currently administers (the access log's open rows)."""
     if not user.is_authenticated:

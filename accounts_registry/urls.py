@@ -7,6 +7,8 @@ from .views import member, public, staff
 app_name = "accounts_registry"
 urlpatterns: list[URLPattern] = [
     path("check/", public.lookup, name="lookup"),
+    path("check/report/", public.report_impersonation, name="report_impersonation"),
+    path("check/report/thanks/", public.report_thanks, name="report_thanks"),
     path("requests/", staff.my_requests, name="my_requests"),
     path("requests/new/", staff.request_create, name="request_create"),
     path("requests/queue/", staff.queue, name="queue"),

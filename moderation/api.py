@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from accounts_registry.api import official_accounts
 
+from .errors import ModerationError
 from .models import Incident, Item, RemovalRequest
 from .selectors import overdue_removal_requests
 
-__all__ = ["ChannelBacklog", "GovernanceFacts", "governance_facts"]
+__all__ = [
+    "ChannelBacklog",
+    "GovernanceFacts",
+    "ModerationError",
+    "governance_facts",
+    "report_impersonation",
+]
 
 
 @dataclass(frozen=True)
@@ -80,3 +87,18 @@ def governance_facts(*, now: datetime | None = None) -> GovernanceFacts:
         incidents_by_owner=sorted(owners.items()),
         backlog=backlog,
     )
+
+
+def report_impersonation(
+    *, platform: str, handle: str, details: str, contact_email: str = "", link: str = ""
+) -> int:
+    """A member of the public reports an account pretending to be official: opens an incident
+    for comms (or adds to the open one about that account) and returns its id. Raises
+    ``ModerationError`` (with ``field``) on bad input."""
+    # Imported here: moderation's services use the registry's api, which may import this one.
+    from moderation.services.public_reports import impersonation_report
+
+    incident = impersonation_report(
+        platform=platform, handle=handle, details=details, contact_email=contact_email, link=link
+    )
+    return incident.pk

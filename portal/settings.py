@@ -179,6 +179,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "
 # Limits of the portal's own public endpoints, per client address ("count/period").
 PORTAL_RATE_LIMITS = {
     "account_lookup": os.environ.get("PORTAL_LOOKUP_LIMIT", "60/m"),
+    "impersonation_report": os.environ.get("PORTAL_IMPERSONATION_REPORT_LIMIT", "5/h"),
     "unsubscribe": os.environ.get("PORTAL_UNSUBSCRIBE_LIMIT", "20/m"),
     "moderation_api": os.environ.get("PORTAL_MODERATION_API_LIMIT", "120/m"),
 }

@@ -20,6 +20,7 @@ from accounts_registry.models import (
 )
 from accounts_registry.services.accounts import account_flag
 from accounts_registry.tests.factories import acknowledged, active_account, approved, submitted
+from moderation.models import Incident
 from portal.roles import Role
 from portal.tests.factories import make_user
 
@@ -56,6 +57,8 @@ def objects_only(**allowed):
 # name -> (url args key, method, expected per role)
 MATRIX = {
     "lookup": (None, "get", dict.fromkeys(ROLES, 200)),
+    "report_impersonation": (None, "get", dict.fromkeys(ROLES, 200)),
+    "report_thanks": (None, "get", dict.fromkeys(ROLES, 200)),
     "my_requests": (None, "get", expect(STAFF)),
     "request_create": (None, "get", expect(STAFF)),
     "queue": (None, "get", expect(STAFF)),
@@ -271,6 +274,19 @@ def _post_cases(cast, objects):
             lambda: OfficialAccount.objects.filter(handle="matrixexisting").exists(),
             {"comms"},
         ),
+        # Public: anyone, signed in or not, may report an impostor.
+        "report_impersonation": (
+            [],
+            lambda role: {
+                "platform": "tiktok",
+                "account": "@matrix_impostor",
+                "details": "Uses our crest.",
+                "contact_email": "",
+                "website": "",
+            },
+            lambda: Incident.objects.filter(title__endswith="@matrix_impostor").exists(),
+            set(ROLES),
+        ),
     }
 
 
@@ -310,10 +326,19 @@ POSTS = [
     "close",
     "keep",
     "account_register",
+    "report_impersonation",
 ]
 
 
-READ_ONLY = {"lookup", "my_requests", "queue", "directory", "comms", "request_detail"}
+READ_ONLY = {
+    "lookup",
+    "report_thanks",
+    "my_requests",
+    "queue",
+    "directory",
+    "comms",
+    "request_detail",
+}
 
 
 def test_every_url_but_the_read_only_ones_has_a_post_case():

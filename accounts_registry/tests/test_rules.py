@@ -9,6 +9,7 @@ from accounts_registry.rules import (
     check_contact_email,
     check_display_name,
     check_handle,
+    uses_abbreviation,
 )
 from accounts_registry.services.requests import request_submit
 from accounts_registry.tests.factories import request_data, submitted
@@ -87,6 +88,63 @@ def test_banned_abbreviation_in_handle_and_name_names_the_rule():
     [reason] = check_display_name("LMU Social Sciences")
     assert "LMU" in reason
     assert check_display_name("Almurst Society") == []
+
+
+# (name or handle, uses the banned "LMU" as a word of its own)
+LMU_TABLE = [
+    ("LMU", True),
+    ("lmu", True),
+    ("L.M.U", True),
+    ("L.M.U.", True),
+    ("L M U", True),
+    ("l-m-u", True),
+    ("L_M_U", True),
+    ("ＬＭＵ", True),  # full width
+    ("LМU", True),  # Cyrillic capital em
+    ("lmu_news", True),
+    ("lmu.news", True),
+    ("LmuNews", True),
+    ("newsLMU", True),
+    ("UniLMU", True),
+    ("UniLMUsocial", True),
+    ("LMUStudents", True),
+    ("lmu2024", True),
+    ("The L.M.U. Alumni Society", True),
+    ("Friends of LMU", True),
+    ("Palmuni", False),
+    ("Almudena", False),
+    ("Almurst Society", False),
+    ("Helmut", False),
+    ("UniPalmuniChoir", False),
+    ("Kalmus Lab", False),
+    ("Uni Film Society", False),
+    ("", False),
+]
+
+
+@pytest.mark.parametrize(("value", "uses"), LMU_TABLE)
+def test_banned_abbreviation_matches_word_tokens_only(value, uses):
+    assert uses_abbreviation(value, "LMU") is uses
+    assert bool(check_display_name(value)) is uses
+
+
+@pytest.mark.parametrize(
+    ("handle", "refused"),
+    [
+        ("unilmu", True),
+        ("@Uni_LMU", True),
+        ("uni.lmu.news", True),
+        ("UniLmuNews", True),
+        ("uni_l_m_u", True),
+        ("unipalmuni", False),
+        ("UniAlmudena", False),
+        ("uni_almudena_choir", False),
+        ("UniHelmutFans", False),
+    ],
+)
+def test_banned_abbreviation_in_handles_uses_the_same_tokens(handle, refused):
+    reasons = [r for r in check_handle(handle) if "banned abbreviation" in r]
+    assert bool(reasons) is refused
 
 
 def test_handle_shape_and_length():

@@ -21,7 +21,8 @@ CATEGORIES = [
      "Expletives, obscenity, vulgarity and insults."),
     ("spam", "Spam or malicious links", "001 §4.7.4.7, §6.1.6", 3, ["spam_link"],
      "Bulk messages, shortened or malicious links, scams, fraudulent reviews, fake friends."),
-    ("grievance", "Internal grievances or comments on staff and students", "001 §4.7.4.3", 3, [],
+    ("grievance", "Internal grievances or comments on staff and students", "001 §4.7.4.3", 3,
+     ["allegation"],  # since 0003: allegations of misconduct against staff
      "Airing internal grievances or ill-considered judgements about staff or students."),
     ("rights", "Infringes rights or copyright", "001 §4.7.2, §4.7.4.5, §4.7.4.11, §6.1.6", 3, [],
      "Infringes someone else's rights, copyright or intellectual property."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts_registry.models import OfficialAccount
-from moderation.models import Category, Item
+from moderation.models import Category, Decision, Item
 from moderation.services.items import ItemData, items_import, priority_for, reach_points
 
 # text -> category code that must be suggested
@@ -27,6 +27,12 @@ FLAGGED = [
     ("Sponsor me for the marathon, donations welcome", "funding_request"),
     ("Support our charity appeal this Christmas", "charity_promotion"),
     ("Registered charity number 1234567 needs you", "charity_promotion"),
+    ("My personal tutor groped me at the summer ball", "grievance"),
+    ("Ｉ will find you after the seminar and hurt you", "threat"),
+    ("someone should burn down the library", "threat"),
+    ("email her on jane dot doe at gmail dot com", "personal_data"),
+    ("ring (020) 7946 0958 and ask for him", "personal_data"),
+    ("ѕһіt service again", "profanity"),
 ]
 CLEAN = [
     "Congratulations to all our graduates!",
@@ -86,3 +92,12 @@ def test_seeded_categories_cover_the_policy_clauses(db: None) -> None:
         assert f"§4.7.4.{n}" in clauses
     for clause in ("§6.1.2", "§6.1.3", "§6.1.4", "§6.1.6", "Online Conduct"):
         assert clause in clauses
+
+
+def test_allegations_suggest_grievance_and_name_an_escalation_route(db: None) -> None:
+    from portal.screening import RULES
+
+    grievance = Category.objects.get(code="grievance")
+    assert "allegation" in grievance.rule_codes
+    assert RULES["allegation"].escalate_to in Decision.ESCALATIONS.values()
+    assert {r.escalate_to for code, r in RULES.items() if code != "allegation"} == {""}

@@ -16,7 +16,7 @@ from portal import screening
 from portal.screening import RULES, Finding, Rule, RuleSet, rules_for, screen, screen_many
 
 CONDUCT_CODES = {"discrimination", "charity_promotion", "advertising", "funding_request"}
-MODERATION_ONLY_CODES = {"profanity", "spam_link", "personal_data", "threat"}
+MODERATION_ONLY_CODES = {"profanity", "spam_link", "personal_data", "threat", "allegation"}
 
 # (text, expected rule code, expected evidence)
 HITS: list[tuple[str, str, str]] = [
@@ -109,6 +109,10 @@ HITS: list[tuple[str, str, str]] = [
     ("You deserve to die.", "threat", "You deserve to die"),
     ("I know where you live.", "threat", "I know where you live"),
     ("Just kill yourself", "threat", "kill yourself"),
+    # allegation - 001 §4.7.4.3, routed to senior management
+    ("My tutor groped me at the ball", "allegation", "My tutor groped me"),
+    ("I was bullied by my supervisor", "allegation", "bullied by my supervisor"),
+    ("Dr Lee takes bribes for marks", "allegation", "Dr Lee takes bribes"),
 ]
 
 CLEAN: list[str] = [
@@ -189,7 +193,7 @@ def test_conduct_reports_only_conduct_rules(text: str, code: str, evidence: str)
 
 def test_conduct_ignores_profanity_personal_data_threats_and_spam() -> None:
     text = "Fucking hell, email me at bob.smith@example.com or I will hurt you https://bit.ly/x1"
-    assert codes(screen(text)) == MODERATION_ONLY_CODES
+    assert codes(screen(text)) == MODERATION_ONLY_CODES - {"allegation"}
     assert screen(text, rule_set=RuleSet.CONDUCT) == []
 
 
@@ -355,3 +359,41 @@ def test_adversarial_20k_input_completes(text: str) -> None:
     # Speed is measured in bench/bench_screening.py; here it just has to finish correctly.
     for f in screen(text):
         assert text[f.start : f.end] == f.evidence
+
+
+# (text, rule code, evidence exactly as written): the rules read a normalised view, the
+# evidence is always the original text.
+OBFUSCATED = [
+    ("ｆｕｃｋ this place", "profanity", "ｆｕｃｋ"),
+    ("ѕһіt service again", "profanity", "ѕһіt"),  # Cyrillic look-alikes
+    ("f u c k i n g useless", "profanity", "f u c k i n g"),
+    ("total sh1thole", "profanity", "sh1thole"),
+    ("I\u200b will hurt you", "threat", "I\u200b will hurt you"),  # zero-width space
+    ("I’m honestly going to find you after class and hurt you", "threat",
+     "I’m honestly going to find you after class and hurt you"),
+    ("someone should burn down the library", "threat", "someone should burn down the library"),
+    ("email ﬁona dot lee at gmail dot com", "personal_data", "ﬁona dot lee at gmail dot com"),
+    ("ring o7700 900 123", "personal_data", "o7700 900 123"),
+    ("see bit[.]ly/abc", "spam_link", "bit[.]ly/abc"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "code", "evidence"), OBFUSCATED)
+def test_obfuscated_text_is_caught_with_evidence_in_the_original(
+    text: str, code: str, evidence: str
+) -> None:
+    found = [(f.rule.code, f.evidence, text[f.start : f.end]) for f in screen(text)]
+    assert (code, evidence, evidence) in found
+
+
+def test_views_map_every_character_back_to_the_original() -> None:
+    from portal.screening_text import views
+
+    text = "Ｉ ﬁnd sh1t f.u.c.k fuuuck"
+    plain, folded = views(text)
+    assert plain.text == "I find sh1t f.u.c.k fuuuck"
+    assert folded.text == "I find shit fuck fuck"
+    start = folded.text.index("find")
+    assert text[slice(*folded.span(start, start + 4))] == "ﬁnd"
+    start = folded.text.index("fuck")
+    assert text[slice(*folded.span(start, start + 4))] == "f.u.c.k"
