@@ -15,8 +15,16 @@ from portal.input_guard import single_line_fields, validate_single_line
 from portal.models import OrgUnit, User
 from portal.roles import Role
 
-from .models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
+from .models import (
+    AccountRequest,
+    ActivityRecord,
+    AdviceRequest,
+    AnnualAudit,
+    DiscoveredAccount,
+    OfficialAccount,
+)
 from .rules import naming_rules
+from .services.advice import ADVICE_FIELDS, ANSWER_FIELDS
 from .services.audits import AUDIT_ANSWER_FIELDS
 from .services.requests import REQUEST_FIELDS
 
@@ -222,37 +230,18 @@ class AddAdminForm(forms.Form):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, coerce=lambda v: v == "yes"
+    )
+
+
 class AuditForm(forms.Form):
-    still_needed = forms.TypedChoiceField(
-        label="Is the account still needed?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    activity_ok = forms.TypedChoiceField(
-        label="Has it been active and monitored regularly?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    admins_correct = forms.TypedChoiceField(
-        label="Is the list of administrators correct?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    passwords_changed = forms.TypedChoiceField(
-        label="Were passwords changed after every change of staff?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    two_factor_on = forms.TypedChoiceField(
-        label="Is two-factor authentication switched on?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
+    still_needed = _yes_no("Is the account still needed?")
+    activity_ok = _yes_no("Has it been active and monitored regularly?")
+    admins_correct = _yes_no("Is the list of administrators correct?")
+    passwords_changed = _yes_no("Were passwords changed after every change of staff?")
+    two_factor_on = _yes_no("Is two-factor authentication switched on?")
     incidents = forms.CharField(
         label="Incidents this year (leave empty if none)",
         required=False,
@@ -343,3 +332,59 @@ class RegisterExistingForm(forms.Form):
         _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")
         _choices(self, "administrators").queryset = staff_users()
         self.helper = _helper("Register the account")
+
+
+class DiscoveredImportForm(forms.Form):
+    export = forms.FileField(
+        label="Monitoring export (CSV)",
+        help_text="A header row naming platform, handle, url, display_name, followers, "
+        "first_seen (YYYY-MM-DD); only platform and handle are required.",
+    )
+
+
+class TriageForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=DiscoveredAccount.Decision.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.order_by("name"), required=False, label="Owning unit (official)"
+    )
+    contact_email = forms.EmailField(
+        required=False,
+        label="Send to (official: the unit's address; impersonation: the owner or the "
+        "platform's report address)",
+    )
+    run_by_staff = forms.BooleanField(required=False, label="Personal account of a member of staff")
+
+
+class AdviceForm(forms.ModelForm[AdviceRequest]):
+    link = forms.URLField(label="Link (optional)", required=False, assume_scheme="https")
+
+    class Meta:
+        model = AdviceRequest
+        fields = ("account", *ADVICE_FIELDS)
+        labels = {
+            "content": "Draft post or questionable content",
+            "why_sensitive": "Why it may be sensitive",
+            "line_manager_email": "Copy my line manager (optional email)",
+            "account": "Account (optional)",
+        }
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "why_sensitive": forms.Textarea(attrs={"rows": 2}),
+            "urgency": forms.RadioSelect,
+        }
+
+    @override
+    def __init__(self, *args: Any, accounts: QuerySet[OfficialAccount], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "account").queryset = accounts
+
+
+class AdviceAnswerForm(forms.Form):
+    advice = forms.ChoiceField(choices=AdviceRequest.Advice.choices, widget=forms.RadioSelect)
+    field_order = ANSWER_FIELDS
+    answer = forms.CharField(
+        label="Your advice to the asker", widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.query import QuerySet as BaseQuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -22,8 +22,10 @@ from .models import (
     AccountRequest,
     ActivityRecord,
     AdminAssignment,
+    AdviceRequest,
     AnnualAudit,
     ApprovalDecision,
+    DiscoveredAccount,
     Handover,
     OfficialAccount,
     RequestedAdministrator,
@@ -310,3 +312,70 @@ def recent_reminders(limit: int = 50) -> QuerySet[Reminder]:
     return Reminder.objects.filter(kind__startswith="accounts_registry.").order_by("-created_at")[
         :limit
     ]
+
+
+# --- Discovered accounts and advice -----------------------------------------------------------
+
+DiscoveredView = Literal["triage", "matched", "decided"]
+
+
+def discovered_accounts(
+    *, user: AnyUser, view: DiscoveredView = "triage"
+) -> QuerySet[DiscoveredAccount]:
+    """Comms only: the triage queue, the accounts matching the registry, or the decided ones."""
+    if not is_comms(user):
+        return DiscoveredAccount.objects.none()
+    found = DiscoveredAccount.objects.select_related(
+        "account", "request", "invited_unit", "removal_request", "decided_by"
+    )
+    if view == "triage":
+        return found.filter(match=DiscoveredAccount.Match.NONE, decision="")
+    if view == "matched":
+        return found.exclude(match=DiscoveredAccount.Match.NONE)
+    return found.exclude(decision="").order_by("-decided_at", "-id")
+
+
+def access_discovered_or_404(user: AnyUser, discovered_id: int) -> DiscoveredAccount:
+    found = DiscoveredAccount.objects.select_related(
+        "account", "request", "invited_unit", "removal_request", "decided_by"
+    )
+    if not is_comms(user):
+        found = found.none()
+    return get_visible_or_404(found, pk=discovered_id)
+
+
+def impersonation_lookup(*, platform: str, handle: str) -> DiscoveredAccount | None:
+    """The public check's warning: a handle comms triaged as an impersonation, or None."""
+    return DiscoveredAccount.objects.filter(
+        platform=platform,
+        handle=normalise_handle(handle),
+        decision=DiscoveredAccount.Decision.IMPERSONATION,
+    ).first()
+
+
+def advice_visible_to(*, user: AnyUser) -> QuerySet[AdviceRequest]:
+    """The asker, the current administrators of the account it concerns, and comms."""
+    advice = AdviceRequest.objects.select_related("asker", "account", "answered_by")
+    if not isinstance(user, User) or not is_registry_staff(user):
+        return advice.none()
+    if is_comms(user):
+        return advice
+    admins = AdminAssignment.objects.filter(
+        account=OuterRef("account_id"), user_id=user.pk, revoked_at__isnull=True
+    )
+    return advice.filter(Q(asker_id=user.pk) | Q(Exists(admins)))
+
+
+def access_advice_or_404(user: AnyUser, advice_id: int) -> AdviceRequest:
+    return get_visible_or_404(advice_visible_to(user=user), pk=advice_id)
+
+
+def open_advice() -> QuerySet[AdviceRequest]:
+    """The comms console: open requests, crises first, then by due time."""
+    return (
+        AdviceRequest.objects.filter(state=AdviceRequest.State.OPEN)
+        .select_related("asker", "account")
+        .order_by(
+            Case(When(urgency=AdviceRequest.Urgency.CRISIS, then=0), default=1), "due_at", "id"
+        )
+    )

@@ -25,4 +25,9 @@ urlpatterns: list[URLPattern] = [
     path("accounts/<int:pk>/close/", staff.close_account, name="close"),
     path("accounts/<int:pk>/keep/", staff.keep_account, name="keep"),
     path("comms/", staff.comms_overview, name="comms"),
+    path("discovered/", staff.discovered_list, name="discovered"),
+    path("discovered/<int:pk>/", staff.discovered_detail, name="discovered_detail"),
+    path("advice/", staff.advice_list, name="advice_list"),
+    path("advice/new/", staff.advice_create, name="advice_create"),
+    path("advice/<int:pk>/", member.advice_detail, name="advice_detail"),
 ]

@@ -37,6 +37,7 @@ from portal.roles import Role
 
 from .admins import admin_grant, compliance_refresh
 from .common import people_by_ids, unit_by_id
+from .discovered import discovered_link
 from .notifications import director_recipients, notify, unit_approver_recipients
 
 # The plan a request records, as ``request_submit`` takes it (besides actor, unit_id and
@@ -141,6 +142,7 @@ def request_submit(
         },
         category="request.acknowledge",
     )
+    discovered_link(actor=actor, platform=platform, handle=request.proposed_handle)
     return request
 
 
@@ -269,6 +271,7 @@ def _request_close(request: AccountRequest, *, actor: User, status: str, reason:
         },
         category=f"request.{status}",
     )
+    discovered_link(actor=actor, platform=request.platform, handle=request.proposed_handle)
 
 
 @transaction.atomic
@@ -308,6 +311,7 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Accou
         },
         category="request.withdrawn",
     )
+    discovered_link(actor=actor, platform=request.platform, handle=request.proposed_handle)
     return request
 
 
@@ -365,4 +369,5 @@ def request_activate(
         old={"status": AccountRequest.Status.APPROVED},
         new={"status": AccountRequest.Status.ACTIVE, "account": account.pk},
     )
+    discovered_link(actor=actor, platform=account.platform, handle=account.handle)
     return account

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +14,16 @@ from accounts_registry.models import (
     AccountRequest,
     ActivityRecord,
     AdminAssignment,
+    AdviceRequest,
     AnnualAudit,
     ApprovalDecision,
+    DiscoveredAccount,
     Handover,
     OfficialAccount,
 )
 from accounts_registry.services.accounts import account_flag
+from accounts_registry.services.advice import advice_request_create
+from accounts_registry.services.discovered import discovered_import, discovered_rows_parse
 from accounts_registry.tests.factories import acknowledged, active_account, approved, submitted
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -33,6 +38,7 @@ ROLES = [
     "other_approver",
     "director",
     "account_admin",
+    "other_admin",
     "comms",
 ]
 STAFF = {r: 200 for r in ROLES if r not in ("anonymous", "alumnus")}
@@ -81,6 +87,11 @@ MATRIX = {
     "close": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "keep": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "account_register": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "discovered": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "discovered_detail": ("found", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "advice_list": (None, "get", expect(STAFF)),
+    "advice_create": (None, "get", expect(STAFF)),
+    "advice_detail": ("advice", "get", objects_only(account_admin=200, comms=200)),
     # Last: the requester's POST withdraws the request. Others who see it get a refusal
     # message and the redirect back, like request_decide.
     "request_withdraw": (
@@ -102,6 +113,20 @@ def world(cast):
     ):
         tasks.run_annual_audits()
     audit = AnnualAudit.objects.get(account=account)
+    other_admins = [make_user(Role.STAFF), make_user(Role.STAFF)]
+    active_account(cast, administrator_ids=[user.pk for user in other_admins])
+    found = discovered_import(
+        actor=cast.comms,
+        rows=discovered_rows_parse([{"platform": "x", "handle": "UniFanClub"}]),
+        source="csv",
+    )
+    advice = advice_request_create(
+        actor=cast.admin2,
+        account_id=account.pk,
+        content="Draft about the strike",
+        why_sensitive="Industrial action",
+        urgency="normal",
+    )
     people = {
         "anonymous": None,
         "alumnus": make_user(Role.ALUMNUS),
@@ -110,6 +135,7 @@ def world(cast):
         "other_approver": cast.other_approver,
         "director": cast.director,
         "account_admin": cast.admin1,
+        "other_admin": other_admins[0],
         "comms": cast.comms,
     }
     args = {
@@ -118,6 +144,8 @@ def world(cast):
         "approved": [approved(cast).pk],
         "account": [account.pk],
         "audit": [account.pk, audit.year],
+        "found": found.ids,
+        "advice": [advice.pk],
     }
     return people, args
 
@@ -271,6 +299,34 @@ def _post_cases(cast, objects):
             lambda: OfficialAccount.objects.filter(handle="matrixexisting").exists(),
             {"comms"},
         ),
+        "discovered": (
+            [],
+            lambda role: {
+                "export": SimpleUploadedFile(
+                    "export.csv", b"platform,handle\ntiktok,@MatrixFound\n", "text/csv"
+                )
+            },
+            lambda: DiscoveredAccount.objects.filter(handle="matrixfound").exists(),
+            {"comms"},
+        ),
+        "discovered_detail": (
+            [objects["found"].pk],
+            lambda role: {"decision": "unrelated", "reason": "matrix"},
+            lambda: DiscoveredAccount.objects.filter(decision="unrelated").exists(),
+            {"comms"},
+        ),
+        "advice_create": (
+            [],
+            lambda role: {"content": "matrix draft", "why_sensitive": "w", "urgency": "normal"},
+            lambda: AdviceRequest.objects.filter(content="matrix draft").exists(),
+            STAFF_ROLES,
+        ),
+        "advice_detail": (
+            [objects["advice"].pk],
+            lambda role: {"advice": "as_is", "answer": "Fine to post."},
+            lambda: AdviceRequest.objects.filter(state="answered").exists(),
+            {"comms"},
+        ),
     }
 
 
@@ -293,6 +349,8 @@ def post_world(cast, world):
         "pending": AccountRequest.objects.get(pk=args["pending"][0]),
         "approved": AccountRequest.objects.get(pk=args["approved"][0]),
         "fresh": submitted(cast),
+        "found": DiscoveredAccount.objects.get(pk=args["found"][0]),
+        "advice": AdviceRequest.objects.get(pk=args["advice"][0]),
     }
     return people, _post_cases(cast, objects)
 
@@ -310,10 +368,22 @@ POSTS = [
     "close",
     "keep",
     "account_register",
+    "discovered",
+    "discovered_detail",
+    "advice_create",
+    "advice_detail",
 ]
 
 
-READ_ONLY = {"lookup", "my_requests", "queue", "directory", "comms", "request_detail"}
+READ_ONLY = {
+    "lookup",
+    "my_requests",
+    "queue",
+    "directory",
+    "comms",
+    "request_detail",
+    "advice_list",
+}
 
 
 def test_every_url_but_the_read_only_ones_has_a_post_case():

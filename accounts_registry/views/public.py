@@ -15,14 +15,23 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Public "is this account official?" check by platform and handle."""
     form = LookupForm(request.GET or None)
     searched = False
-    account = None
+    account = impersonation = None
     if form.is_valid():
         searched = True
         account = selectors.account_lookup(
             platform=form.cleaned_data["platform"], handle=form.cleaned_data["handle"]
         )
+        if account is None:
+            impersonation = selectors.impersonation_lookup(
+                platform=form.cleaned_data["platform"], handle=form.cleaned_data["handle"]
+            )
     return render(
         request,
         "accounts_registry/lookup.html",
-        {"form": form, "searched": searched, "account": account},
+        {
+            "form": form,
+            "searched": searched,
+            "account": account,
+            "impersonation": impersonation,
+        },
     )

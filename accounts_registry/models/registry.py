@@ -1,4 +1,4 @@
-"""Official social media accounts of the university and who administers them."""
+"""The registry proper: official accounts, requests with their decisions, the access log."""
 
 from __future__ import annotations
 
