@@ -31,8 +31,9 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.reminders import reminder_claim
 
-from .models import AdminAssignment, AnnualAudit, OfficialAccount
+from .models import AdminAssignment, AdviceRequest, AnnualAudit, OfficialAccount
 from .services.accounts import account_flag
+from .services.advice import advice_url
 from .services.audits import audit_url
 from .services.notifications import comms_recipients, notify
 
@@ -271,4 +272,44 @@ def _audits_escalate_due(today: date) -> int:
                 context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
                 category="audit.overdue",
             )
+    return len(overdue)
+
+
+# --- Advice before posting --------------------------------------------------------------------
+
+
+@transaction.atomic
+def advice_overdue_sweep(*, now: datetime | None = None) -> int:
+    """Tell comms once about each open advice request past its due time."""
+    now = now or timezone.now()
+    overdue = list(
+        AdviceRequest.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("asker", "account")
+        .filter(state=AdviceRequest.State.OPEN, overdue_notified_at__isnull=True, due_at__lt=now)
+        .order_by("due_at", "pk")
+    )
+    if not overdue:
+        return 0
+    AdviceRequest.objects.filter(pk__in=[advice.pk for advice in overdue]).update(
+        overdue_notified_at=now
+    )
+    recipients = comms_recipients()
+    for advice in overdue:
+        if not reminder_claim(
+            kind="accounts_registry.advice.overdue", target=advice, period=advice.due_at.isoformat()
+        ):
+            continue
+        audit_record(
+            actor=None,
+            action="accounts_registry.advice.overdue",
+            target=advice,
+            new={"due_at": advice.due_at},
+        )
+        notify(
+            to=recipients,
+            subject=f"Overdue advice request #{advice.pk} ({advice.get_urgency_display()})",
+            template="advice_overdue",
+            context={"advice": advice, "url": advice_url(advice)},
+            category="advice.overdue",
+        )
     return len(overdue)
