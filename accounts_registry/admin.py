@@ -15,8 +15,10 @@ from .models import (
     AccountRequest,
     ActivityRecord,
     AdminAssignment,
+    AdviceRequest,
     AnnualAudit,
     ApprovalDecision,
+    DiscoveredAccount,
     Handover,
     OfficialAccount,
     RequestedAdministrator,
@@ -115,3 +117,22 @@ class AnnualAuditAdmin(WorkflowAdmin):
 class RequestedAdministratorAdmin(WorkflowAdmin):
     list_display = ("request", "user", "acknowledged_at")
     search_fields = ("request__proposed_name", "user__email")
+
+
+@admin.register(DiscoveredAccount)
+class DiscoveredAccountAdmin(WorkflowAdmin):
+    """Imported and triaged on the comms pages (``services.discovered``)."""
+
+    list_display = ("platform", "handle", "display_name", "followers", "match", "decision")
+    list_filter = ("match", "decision", "platform", "source")
+    search_fields = ("handle", "display_name", "url")
+
+
+@admin.register(AdviceRequest)
+class AdviceRequestAdmin(WorkflowAdmin):
+    """Asked and answered on the portal's pages (``services.advice``)."""
+
+    list_display = ("pk", "asker", "account", "urgency", "state", "due_at", "answered_at")
+    list_filter = ("state", "urgency", "advice")
+    search_fields = ("asker__email", "content", "why_sensitive")
+    list_select_related = ("asker", "account")

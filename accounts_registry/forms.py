@@ -242,6 +242,7 @@ class AuditForm(forms.Form):
     admins_correct = _yes_no("Is the list of administrators correct?")
     passwords_changed = _yes_no("Were passwords changed after every change of staff?")
     two_factor_on = _yes_no("Is two-factor authentication switched on?")
+    guidelines_displayed = _yes_no("Are the posting guidelines displayed on the account?")
     incidents = forms.CharField(
         label="Incidents this year (leave empty if none)",
         required=False,

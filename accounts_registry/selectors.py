@@ -301,6 +301,13 @@ def noncompliant_accounts() -> QuerySet[OfficialAccount]:
     )
 
 
+def guidelines_missing() -> QuerySet[OfficialAccount]:
+    """Open accounts whose posting guidelines no administrator has confirmed (001 §6.1.8)."""
+    return OfficialAccount.objects.filter(
+        status__in=OfficialAccount.OPEN_STATUSES, guidelines_confirmed_at__isnull=True
+    ).select_related("unit")
+
+
 def overdue_audits(today: date | None = None) -> QuerySet[AnnualAudit]:
     return AnnualAudit.objects.filter(
         completed_at__isnull=True, due_on__lt=today or timezone.localdate()

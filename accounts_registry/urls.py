@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern] = [
     path("accounts/<int:pk>/handover/", member.handover, name="handover"),
     path("accounts/<int:pk>/admins/add/", member.add_admin, name="add_admin"),
     path("accounts/<int:pk>/audits/<int:year>/", member.audit, name="audit"),
+    path("accounts/<int:pk>/guidelines/", member.guidelines, name="guidelines"),
     path("accounts/<int:pk>/close/", staff.close_account, name="close"),
     path("accounts/<int:pk>/keep/", staff.keep_account, name="keep"),
     path("comms/", staff.comms_overview, name="comms"),

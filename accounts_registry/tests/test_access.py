@@ -84,6 +84,7 @@ MATRIX = {
     "handover": ("account", "get", objects_only(account_admin=200, comms=200)),
     "add_admin": ("account", "get", objects_only(account_admin=200, comms=200)),
     "audit": ("audit", "get", objects_only(account_admin=200)),
+    "guidelines": ("account", "get", objects_only(account_admin=200, comms=200)),
     "close": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "keep": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "account_register": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
@@ -182,7 +183,14 @@ STAFF_ROLES = {r for r in ROLES if r not in ("anonymous", "alumnus")}
 
 def _audit_answers():
     answers = dict.fromkeys(
-        ["still_needed", "activity_ok", "admins_correct", "passwords_changed", "two_factor_on"],
+        [
+            "still_needed",
+            "activity_ok",
+            "admins_correct",
+            "passwords_changed",
+            "two_factor_on",
+            "guidelines_displayed",
+        ],
         "yes",
     )
     return {**answers, "incidents": "", "outcome": "continue"}
@@ -299,6 +307,12 @@ def _post_cases(cast, objects):
             lambda: OfficialAccount.objects.filter(handle="matrixexisting").exists(),
             {"comms"},
         ),
+        "guidelines": (
+            [account.pk],
+            lambda role: {},
+            lambda: OfficialAccount.objects.get(pk=account.pk).guidelines_confirmed_at is not None,
+            {"account_admin"},
+        ),
         "discovered": (
             [],
             lambda role: {
@@ -368,6 +382,7 @@ POSTS = [
     "close",
     "keep",
     "account_register",
+    "guidelines",
     "discovered",
     "discovered_detail",
     "advice_create",

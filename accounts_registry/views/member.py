@@ -37,6 +37,7 @@ from accounts_registry.services.accounts import account_activity_record
 from accounts_registry.services.admins import account_admin_add, account_handover
 from accounts_registry.services.advice import advice_answer
 from accounts_registry.services.audits import AUDIT_ANSWER_FIELDS, audit_submit
+from accounts_registry.services.guidelines import guidelines_confirm, guidelines_for
 from accounts_registry.services.requests import (
     request_acknowledge,
     request_activate,
@@ -327,4 +328,27 @@ def advice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "accounts_registry/advice_detail.html",
         {"advice": advice, "form": form if can_answer else None},
+    )
+
+
+@login_required
+def guidelines(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The account's posting guidelines (001 §6.1.8); its administrators confirm them here."""
+    user = current_user(request)
+    account = selectors.access_account_or_404(user, pk, action="manage")
+    if request.method == "POST":
+        call_service(
+            request,
+            lambda: guidelines_confirm(actor=user, account_id=account.pk),
+            success="Thank you: the guidelines are recorded as displayed.",
+        )
+        return redirect("accounts_registry:guidelines", account.pk)
+    return render(
+        request,
+        "accounts_registry/guidelines.html",
+        {
+            "account": account,
+            "text": guidelines_for(account),
+            "is_admin": can_administer_account(user, account),
+        },
     )

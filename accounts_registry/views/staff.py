@@ -135,6 +135,7 @@ def comms_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "noncompliant": selectors.noncompliant_accounts(),
             "overdue": selectors.overdue_audits(),
             "advice": selectors.open_advice(),
+            "guidelines_missing": selectors.guidelines_missing(),
             "to_triage": selectors.discovered_accounts(user=current_user(request)).count(),
             "reminders": selectors.recent_reminders(),
         },
