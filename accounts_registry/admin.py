@@ -19,9 +19,12 @@ from .models import (
     AnnualAudit,
     ApprovalDecision,
     DiscoveredAccount,
+    GovernanceSettings,
     Handover,
     OfficialAccount,
+    PolicyAcknowledgement,
     RequestedAdministrator,
+    TrainingRecord,
 )
 
 
@@ -136,3 +139,26 @@ class AdviceRequestAdmin(WorkflowAdmin):
     list_filter = ("state", "urgency", "advice")
     search_fields = ("asker__email", "content", "why_sensitive")
     list_select_related = ("asker", "account")
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(WorkflowAdmin):
+    """Recorded by each member of staff on the training page (``services.training``)."""
+
+    list_display = ("user", "course", "completed_on", "expires_on", "expiry_flagged_at")
+    search_fields = ("user__email", "course", "evidence")
+    list_select_related = ("user",)
+
+
+@admin.register(PolicyAcknowledgement)
+class PolicyAcknowledgementAdmin(WorkflowAdmin):
+    list_display = ("user", "policy", "version", "acknowledged_at")
+    list_filter = ("policy", "version")
+    search_fields = ("user__email",)
+
+
+@admin.register(GovernanceSettings)
+class GovernanceSettingsAdmin(WorkflowAdmin):
+    """Changed by comms on the training settings page, audited by the service."""
+
+    list_display = ("training_required", "training_valid_days", "updated_by", "updated_at")

@@ -21,12 +21,15 @@ from .models import (
     AdviceRequest,
     AnnualAudit,
     DiscoveredAccount,
+    GovernanceSettings,
     OfficialAccount,
+    TrainingRecord,
 )
 from .rules import naming_rules
 from .services.advice import ADVICE_FIELDS, ANSWER_FIELDS
 from .services.audits import AUDIT_ANSWER_FIELDS
 from .services.requests import REQUEST_FIELDS
+from .services.training import SETTINGS_FIELDS, TRAINING_FIELDS
 
 
 def staff_users() -> QuerySet[User]:
@@ -57,6 +60,17 @@ def _helper(submit: str) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", submit))
     return helper
+
+
+class _SubmitForm(forms.Form):
+    """Rendered by crispy with one submit button labelled ``submit_label``."""
+
+    submit_label = "Save"
+
+    @override
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self.submit_label)
 
 
 class AccountRequestForm(forms.ModelForm[AccountRequest]):
@@ -105,16 +119,12 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
         self.helper = _helper("Submit request")
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(_SubmitForm):
+    submit_label = "Acknowledge"
     accept = forms.BooleanField(
         label="I have read the social media policy and accept my duties as an administrator.",
         required=True,
     )
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Acknowledge")
 
 
 class DecisionForm(forms.Form):
@@ -123,25 +133,21 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActivationForm(forms.Form):
+class ActivationForm(_SubmitForm):
+    submit_label = "Record the live account"
     handle = forms.CharField(label="Live handle", max_length=100, validators=[validate_single_line])
     url = forms.URLField(label="Address of the account (URL)", assume_scheme="https")
     followers = forms.IntegerField(label="Followers today", min_value=0, initial=0)
 
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Record the live account")
 
-
-class LookupForm(forms.Form):
+class LookupForm(_SubmitForm):
+    submit_label = "Check"
     platform = forms.ChoiceField(choices=OfficialAccount.Platform.choices)
     handle = forms.CharField(max_length=100, help_text="With or without '@'; case is ignored.")
 
     @override
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Check")
         self.helper.form_method = "get"
 
 
@@ -174,7 +180,8 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(_SubmitForm):
+    submit_label = "Record activity"
     kind = forms.ChoiceField(
         choices=ActivityRecord.Kind.choices, widget=forms.RadioSelect, label="What to record"
     )
@@ -189,10 +196,10 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["last_post_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.helper = _helper("Record activity")
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(_SubmitForm):
+    submit_label = "Record handover"
     leaving = StaffChoiceField(queryset=User.objects.none(), label="Administrator leaving")
     replacement = StaffChoiceField(
         queryset=User.objects.none(),
@@ -213,10 +220,10 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "leaving").queryset = current_admins
         _choices(self, "replacement").queryset = staff_users()
-        self.helper = _helper("Record handover")
 
 
-class AddAdminForm(forms.Form):
+class AddAdminForm(_SubmitForm):
+    submit_label = "Add administrator"
     user = StaffChoiceField(queryset=User.objects.none(), label="Member of staff")
     reason = forms.CharField(max_length=255, required=False)
 
@@ -224,7 +231,6 @@ class AddAdminForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "user").queryset = staff_users()
-        self.helper = _helper("Add administrator")
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -236,7 +242,8 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     )
 
 
-class AuditForm(forms.Form):
+class AuditForm(_SubmitForm):
+    submit_label = "Submit audit"
     still_needed = _yes_no("Is the account still needed?")
     activity_ok = _yes_no("Has it been active and monitored regularly?")
     admins_correct = _yes_no("Is the list of administrators correct?")
@@ -253,13 +260,9 @@ class AuditForm(forms.Form):
     )
     field_order = AUDIT_ANSWER_FIELDS
 
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Submit audit")
 
-
-class CloseForm(forms.Form):
+class CloseForm(_SubmitForm):
+    submit_label = "Close account"
     status = forms.ChoiceField(
         label="Close as",
         choices=[
@@ -270,21 +273,12 @@ class CloseForm(forms.Form):
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Close account")
 
-
-class KeepForm(forms.Form):
+class KeepForm(_SubmitForm):
+    submit_label = "Keep the account"
     reason = forms.CharField(
         label="Why the account stays open", widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Keep the account")
 
 
 class WithdrawForm(forms.Form):
@@ -296,7 +290,8 @@ class WithdrawForm(forms.Form):
     )
 
 
-class RegisterExistingForm(forms.Form):
+class RegisterExistingForm(_SubmitForm):
+    submit_label = "Register the account"
     """Comms enter an account that predates the portal; the service checks the rules."""
 
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Unit")
@@ -332,7 +327,6 @@ class RegisterExistingForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")
         _choices(self, "administrators").queryset = staff_users()
-        self.helper = _helper("Register the account")
 
 
 class DiscoveredImportForm(forms.Form):
@@ -389,3 +383,16 @@ class AdviceAnswerForm(forms.Form):
     answer = forms.CharField(
         label="Your advice to the asker", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class TrainingForm(forms.ModelForm[TrainingRecord]):
+    class Meta:
+        model = TrainingRecord
+        fields = TRAINING_FIELDS
+        widgets = {"completed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class SettingsForm(forms.ModelForm[GovernanceSettings]):
+    class Meta:
+        model = GovernanceSettings
+        fields = SETTINGS_FIELDS

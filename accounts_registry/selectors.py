@@ -28,7 +28,9 @@ from .models import (
     DiscoveredAccount,
     Handover,
     OfficialAccount,
+    PolicyAcknowledgement,
     RequestedAdministrator,
+    TrainingRecord,
     normalise_handle,
 )
 from .permissions import (
@@ -38,6 +40,7 @@ from .permissions import (
     is_marcomms_director,
     is_registry_staff,
 )
+from .services.training import policies
 
 RequestAction = Literal["view", "activate"]
 AccountAction = Literal["view", "administer", "manage"]
@@ -316,48 +319,37 @@ def overdue_audits(today: date | None = None) -> QuerySet[AnnualAudit]:
 
 def recent_reminders(limit: int = 50) -> QuerySet[Reminder]:
     """The registry's reminders, newest first, for comms to see what went out (SPEC E)."""
-    return Reminder.objects.filter(kind__startswith="accounts_registry.").order_by("-created_at")[
-        :limit
-    ]
+    reminders = Reminder.objects.filter(kind__startswith="accounts_registry.")
+    return reminders.order_by("-created_at")[:limit]
 
-
-# --- Discovered accounts and advice -----------------------------------------------------------
 
 DiscoveredView = Literal["triage", "matched", "decided"]
 
 
 def discovered_accounts(
-    *, user: AnyUser, view: DiscoveredView = "triage"
+    *, user: AnyUser, view: DiscoveredView | Literal["all"] = "triage"
 ) -> QuerySet[DiscoveredAccount]:
-    """Comms only: the triage queue, the accounts matching the registry, or the decided ones."""
-    if not is_comms(user):
-        return DiscoveredAccount.objects.none()
+    """Comms only: the triage queue, the accounts matching the registry, the decided ones."""
     found = DiscoveredAccount.objects.select_related(
         "account", "request", "invited_unit", "removal_request", "decided_by"
     )
+    if not is_comms(user):
+        return found.none()
     if view == "triage":
         return found.filter(match=DiscoveredAccount.Match.NONE, decision="")
     if view == "matched":
         return found.exclude(match=DiscoveredAccount.Match.NONE)
-    return found.exclude(decision="").order_by("-decided_at", "-id")
+    return found.exclude(decision="").order_by("-decided_at", "-id") if view == "decided" else found
 
 
 def access_discovered_or_404(user: AnyUser, discovered_id: int) -> DiscoveredAccount:
-    found = DiscoveredAccount.objects.select_related(
-        "account", "request", "invited_unit", "removal_request", "decided_by"
-    )
-    if not is_comms(user):
-        found = found.none()
-    return get_visible_or_404(found, pk=discovered_id)
+    return get_visible_or_404(discovered_accounts(user=user, view="all"), pk=discovered_id)
 
 
 def impersonation_lookup(*, platform: str, handle: str) -> DiscoveredAccount | None:
     """The public check's warning: a handle comms triaged as an impersonation, or None."""
-    return DiscoveredAccount.objects.filter(
-        platform=platform,
-        handle=normalise_handle(handle),
-        decision=DiscoveredAccount.Decision.IMPERSONATION,
-    ).first()
+    found = DiscoveredAccount.objects.filter(platform=platform, handle=normalise_handle(handle))
+    return found.filter(decision=DiscoveredAccount.Decision.IMPERSONATION).first()
 
 
 def advice_visible_to(*, user: AnyUser) -> QuerySet[AdviceRequest]:
@@ -373,16 +365,35 @@ def advice_visible_to(*, user: AnyUser) -> QuerySet[AdviceRequest]:
     return advice.filter(Q(asker_id=user.pk) | Q(Exists(admins)))
 
 
-def access_advice_or_404(user: AnyUser, advice_id: int) -> AdviceRequest:
+def access_advice_or_404(user: AnyUser, advice_id: int) -> AdviceRequest:  # asker, admins, comms
     return get_visible_or_404(advice_visible_to(user=user), pk=advice_id)
 
 
 def open_advice() -> QuerySet[AdviceRequest]:
     """The comms console: open requests, crises first, then by due time."""
-    return (
-        AdviceRequest.objects.filter(state=AdviceRequest.State.OPEN)
-        .select_related("asker", "account")
-        .order_by(
-            Case(When(urgency=AdviceRequest.Urgency.CRISIS, then=0), default=1), "due_at", "id"
-        )
-    )
+    crisis_first = Case(When(urgency=AdviceRequest.Urgency.CRISIS, then=0), default=1)
+    advice = AdviceRequest.objects.filter(state=AdviceRequest.State.OPEN)
+    return advice.select_related("asker", "account").order_by(crisis_first, "due_at", "id")
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    """Records, the date training counts until, per policy (code, title, version, read?)."""
+
+    records: list[TrainingRecord]
+    current_until: date | None
+    policies: list[tuple[str, str, str, bool]]
+
+
+def training_status(*, user: User) -> TrainingStatus:
+    today = timezone.localdate()
+    records = list(TrainingRecord.objects.filter(user=user))
+    until = max((r.expires_on for r in records if r.expires_on >= today), default=None)
+    read = set(PolicyAcknowledgement.objects.filter(user=user).values_list("policy", "version"))
+    rows = [(code, title, v, (code, v) in read) for code, (title, v) in policies().items()]
+    return TrainingStatus(records=records, current_until=until, policies=rows)
+
+
+def admins_training(account: OfficialAccount) -> list[tuple[User, TrainingStatus]]:
+    """The annual audit's view: each current administrator and their training status."""
+    return [(user, training_status(user=user)) for user in current_admin_users(account)]

@@ -31,4 +31,7 @@ urlpatterns: list[URLPattern] = [
     path("advice/", staff.advice_list, name="advice_list"),
     path("advice/new/", staff.advice_create, name="advice_create"),
     path("advice/<int:pk>/", member.advice_detail, name="advice_detail"),
+    path("training/", staff.training, name="training"),
+    path("training/acknowledge/", staff.policy_acknowledge_view, name="policy_acknowledge"),
+    path("training/settings/", staff.governance_settings_view, name="governance_settings"),
 ]

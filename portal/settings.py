@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts_registry.tasks.run_annual_audits",
         "schedule": crontab(hour=7, minute=30),
     },
+    "accounts-training-expiry": {
+        "task": "accounts_registry.tasks.run_training_expiry",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "accounts-advice-overdue": {
         "task": "accounts_registry.tasks.run_advice_overdue",
         "schedule": timedelta(minutes=15),

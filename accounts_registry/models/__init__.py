@@ -2,7 +2,8 @@
 around them: accounts found by monitoring and advice before posting.
 
 ``registry`` holds the accounts, requests and the access log; ``discovered`` the accounts a
-monitoring tool found; ``advice`` the requests for advice before posting.
+monitoring tool found; ``advice`` the requests for advice before posting; ``training`` the
+administrators' training, policy acknowledgements and the comms setting that requires them.
 """
 
 from accounts_registry.models.advice import AdviceRequest
@@ -21,6 +22,11 @@ from accounts_registry.models.registry import (
     RequestedAdministrator,
     normalise_handle,
 )
+from accounts_registry.models.training import (
+    GovernanceSettings,
+    PolicyAcknowledgement,
+    TrainingRecord,
+)
 
 __all__ = [
     "AccountRequest",
@@ -30,11 +36,14 @@ __all__ = [
     "AnnualAudit",
     "ApprovalDecision",
     "DiscoveredAccount",
+    "GovernanceSettings",
     "Handover",
     "InsertOnlyQuerySet",
     "OfficialAccount",
     "OfficialAccountGroupObjectPermission",
     "OfficialAccountUserObjectPermission",
+    "PolicyAcknowledgement",
     "RequestedAdministrator",
+    "TrainingRecord",
     "normalise_handle",
 ]

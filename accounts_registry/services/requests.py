@@ -39,6 +39,7 @@ from .admins import admin_grant, compliance_refresh
 from .common import people_by_ids, unit_by_id
 from .discovered import discovered_link
 from .notifications import director_recipients, notify, unit_approver_recipients
+from .training import training_check
 
 # The plan a request records, as ``request_submit`` takes it (besides actor, unit_id and
 # administrator_ids); the request form asks for the unit and these.
@@ -326,6 +327,7 @@ def request_activate(
         raise RegistryError("Only the requester can record the live account.")
     if request.status != AccountRequest.Status.APPROVED:
         raise RegistryError("Only an approved request can be activated.")
+    training_check(named.user for named in request.administrators.select_related("user"))
     errors = check_handle(handle) + check_handle_free(
         request.platform, handle, ignore_request=request.pk
     )

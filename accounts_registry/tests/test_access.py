@@ -18,8 +18,11 @@ from accounts_registry.models import (
     AnnualAudit,
     ApprovalDecision,
     DiscoveredAccount,
+    GovernanceSettings,
     Handover,
     OfficialAccount,
+    PolicyAcknowledgement,
+    TrainingRecord,
 )
 from accounts_registry.services.accounts import account_flag
 from accounts_registry.services.advice import advice_request_create
@@ -93,6 +96,9 @@ MATRIX = {
     "advice_list": (None, "get", expect(STAFF)),
     "advice_create": (None, "get", expect(STAFF)),
     "advice_detail": ("advice", "get", objects_only(account_admin=200, comms=200)),
+    "training": (None, "get", expect(STAFF)),
+    "policy_acknowledge": (None, "post", expect(dict.fromkeys(STAFF, 302))),
+    "governance_settings": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     # Last: the requester's POST withdraws the request. Others who see it get a refusal
     # message and the redirect back, like request_decide.
     "request_withdraw": (
@@ -335,6 +341,24 @@ def _post_cases(cast, objects):
             lambda: AdviceRequest.objects.filter(content="matrix draft").exists(),
             STAFF_ROLES,
         ),
+        "training": (
+            [],
+            lambda role: {"course": "Etiquette", "completed_on": timezone.localdate().isoformat()},
+            lambda: TrainingRecord.objects.exists(),
+            STAFF_ROLES,
+        ),
+        "policy_acknowledge": (
+            [],
+            lambda role: {"policy": "001"},
+            lambda: PolicyAcknowledgement.objects.filter(policy="001").exists(),
+            STAFF_ROLES,
+        ),
+        "governance_settings": (
+            [],
+            lambda role: {"training_required": "on", "training_valid_days": 400},
+            lambda: GovernanceSettings.objects.filter(training_required=True).exists(),
+            {"comms"},
+        ),
         "advice_detail": (
             [objects["advice"].pk],
             lambda role: {"advice": "as_is", "answer": "Fine to post."},
@@ -387,6 +411,9 @@ POSTS = [
     "discovered_detail",
     "advice_create",
     "advice_detail",
+    "training",
+    "policy_acknowledge",
+    "governance_settings",
 ]
 
 

@@ -292,7 +292,12 @@ def audit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse
     return render(
         request,
         "accounts_registry/audit_form.html",
-        {"form": form, "account": account, "audit": annual},
+        {
+            "form": form,
+            "account": account,
+            "audit": annual,
+            "admins": selectors.admins_training(account),
+        },
     )
 
 

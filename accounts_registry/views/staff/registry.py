@@ -16,25 +16,16 @@ from django.shortcuts import redirect, render
 from accounts_registry import selectors
 from accounts_registry.forms import (
     AccountRequestForm,
-    AdviceForm,
     CloseForm,
     DirectoryFilterForm,
-    DiscoveredImportForm,
     KeepForm,
     RegisterExistingForm,
-    TriageForm,
 )
 from accounts_registry.permissions import STAFF_PAGE_ROLES, is_comms
 from accounts_registry.services.accounts import (
     account_close,
     account_keep,
     account_register_existing,
-)
-from accounts_registry.services.advice import ADVICE_FIELDS, advice_request_create
-from accounts_registry.services.discovered import (
-    discovered_csv_parse,
-    discovered_import,
-    discovered_triage,
 )
 from accounts_registry.services.requests import REQUEST_FIELDS, REQUEST_PLAN_FIELDS, request_submit
 from portal.permissions import role_required
@@ -213,109 +204,3 @@ def keep_account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if ok:
             return redirect("accounts_registry:account_detail", account.pk)
     return render(request, "accounts_registry/keep.html", {"form": form, "account": account})
-
-
-# --- Discovered accounts (comms) --------------------------------------------------------------
-
-DISCOVERED_VIEWS = {
-    "triage": "Waiting for triage",
-    "matched": "In the registry",
-    "decided": "Decided",
-}
-
-
-@comms_required
-def discovered_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The triage queue (or the matched / decided accounts) and the CSV import form."""
-    view = request.GET.get("view", "triage")
-    if view not in DISCOVERED_VIEWS:
-        view = "triage"
-    found = selectors.discovered_accounts(user=current_user(request), view=view)  # type: ignore[arg-type]
-    form = DiscoveredImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["export"]
-        try:
-            text = upload.read(5_000_000).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("export", "The file is not UTF-8 text; export it as CSV (UTF-8).")
-        else:
-            ok, result = call_service(
-                request,
-                lambda: discovered_import(
-                    actor=current_user(request), rows=discovered_csv_parse(text), source="csv"
-                ),
-                form=form,
-            )
-            if ok and result is not None:
-                messages.success(
-                    request,
-                    f"Imported: {result.created} new, {result.updated} seen again; "
-                    f"{result.to_triage} waiting for triage.",
-                )
-                return redirect("accounts_registry:discovered")
-    page = Paginator(found, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts_registry/discovered_list.html",
-        {"form": form, "page": page, "view": view, "views": DISCOVERED_VIEWS},
-    )
-
-
-@comms_required
-def discovered_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    found = selectors.access_discovered_or_404(user, pk)
-    form = TriageForm(request.POST or None)
-    if request.method == "POST" and found.awaits_triage and form.is_valid():
-        data = form.cleaned_data
-        ok, _ = call_service(
-            request,
-            lambda: discovered_triage(
-                actor=user,
-                discovered_id=found.pk,
-                decision=data["decision"],
-                reason=data["reason"],
-                unit_id=data["unit"].pk if data["unit"] else None,
-                contact_email=data["contact_email"],
-                run_by_staff=data["run_by_staff"],
-            ),
-            form=form,
-            success=f"Decision recorded for @{found.handle}.",
-        )
-        if ok:
-            return redirect("accounts_registry:discovered_detail", found.pk)
-    return render(
-        request, "accounts_registry/discovered_detail.html", {"found": found, "form": form}
-    )
-
-
-# --- Advice before posting --------------------------------------------------------------------
-
-
-@staff_required
-def advice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    advice = selectors.advice_visible_to(user=current_user(request))
-    page = Paginator(advice, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts_registry/advice_list.html", {"page": page})
-
-
-@staff_required
-def advice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = current_user(request)
-    accounts = selectors.open_accounts_administered_by(user=user)
-    form = AdviceForm(request.POST or None, accounts=accounts)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        ok, made = call_service(
-            request,
-            lambda: advice_request_create(
-                actor=user,
-                account_id=data["account"].pk if data["account"] else None,
-                **{name: data[name] for name in ADVICE_FIELDS},
-            ),
-            form=form,
-            success="Your request has gone to the communications team.",
-        )
-        if ok and made is not None:
-            return redirect("accounts_registry:advice_detail", made.pk)
-    return render(request, "accounts_registry/advice_form.html", {"form": form})
