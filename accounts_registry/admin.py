@@ -21,6 +21,7 @@ from .models import (
     DiscoveredAccount,
     GovernanceSettings,
     Handover,
+    MonitoringToken,
     OfficialAccount,
     PolicyAcknowledgement,
     RequestedAdministrator,
@@ -162,3 +163,11 @@ class GovernanceSettingsAdmin(WorkflowAdmin):
     """Changed by comms on the training settings page, audited by the service."""
 
     list_display = ("training_required", "training_valid_days", "updated_by", "updated_at")
+
+
+@admin.register(MonitoringToken)
+class MonitoringTokenAdmin(WorkflowAdmin):
+    """Created and revoked by comms on the monitoring tokens page (audited there)."""
+
+    list_display = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    exclude = ("token_hash",)

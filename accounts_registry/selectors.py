@@ -1,8 +1,5 @@
-"""Reads of the registry, always scoped to the user who asks.
-
-Views fetch objects through the ``access_<entity>_or_404`` functions, which fetch and authorise
-in one step and answer "missing" and "forbidden" with the same ``Http404``.
-"""
+"""Reads of the registry, scoped to the user who asks; ``access_<entity>_or_404`` fetches and
+authorises in one step and answers "missing" and "forbidden" with the same ``Http404``."""
 
 from __future__ import annotations
 
@@ -27,6 +24,7 @@ from .models import (
     ApprovalDecision,
     DiscoveredAccount,
     Handover,
+    MonitoringToken,
     OfficialAccount,
     PolicyAcknowledgement,
     RequestedAdministrator,
@@ -346,6 +344,11 @@ def access_discovered_or_404(user: AnyUser, discovered_id: int) -> DiscoveredAcc
     return get_visible_or_404(discovered_accounts(user=user, view="all"), pk=discovered_id)
 
 
+def monitoring_tokens(*, user: AnyUser) -> QuerySet[MonitoringToken]:
+    tokens = MonitoringToken.objects.select_related("created_by")
+    return tokens if is_comms(user) else tokens.none()
+
+
 def impersonation_lookup(*, platform: str, handle: str) -> DiscoveredAccount | None:
     """The public check's warning: a handle comms triaged as an impersonation, or None."""
     found = DiscoveredAccount.objects.filter(platform=platform, handle=normalise_handle(handle))
@@ -386,14 +389,12 @@ class TrainingStatus:
 
 
 def training_status(*, user: User) -> TrainingStatus:
-    today = timezone.localdate()
-    records = list(TrainingRecord.objects.filter(user=user))
+    records, today = list(TrainingRecord.objects.filter(user=user)), timezone.localdate()
     until = max((r.expires_on for r in records if r.expires_on >= today), default=None)
     read = set(PolicyAcknowledgement.objects.filter(user=user).values_list("policy", "version"))
     rows = [(code, title, v, (code, v) in read) for code, (title, v) in policies().items()]
     return TrainingStatus(records=records, current_until=until, policies=rows)
 
 
-def admins_training(account: OfficialAccount) -> list[tuple[User, TrainingStatus]]:
-    """The annual audit's view: each current administrator and their training status."""
+def admins_training(account: OfficialAccount) -> list[tuple[User, TrainingStatus]]:  # audit
     return [(user, training_status(user=user)) for user in current_admin_users(account)]

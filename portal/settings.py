@@ -181,6 +181,7 @@ PORTAL_RATE_LIMITS = {
     "account_lookup": os.environ.get("PORTAL_LOOKUP_LIMIT", "60/m"),
     "unsubscribe": os.environ.get("PORTAL_UNSUBSCRIBE_LIMIT", "20/m"),
     "moderation_api": os.environ.get("PORTAL_MODERATION_API_LIMIT", "120/m"),
+    "monitoring_api": os.environ.get("PORTAL_MONITORING_API_LIMIT", "60/m"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

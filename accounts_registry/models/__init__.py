@@ -7,7 +7,7 @@ administrators' training, policy acknowledgements and the comms setting that req
 """
 
 from accounts_registry.models.advice import AdviceRequest
-from accounts_registry.models.discovered import DiscoveredAccount
+from accounts_registry.models.discovered import DiscoveredAccount, MonitoringToken
 from accounts_registry.models.registry import (
     AccountRequest,
     ActivityRecord,
@@ -39,6 +39,7 @@ __all__ = [
     "GovernanceSettings",
     "Handover",
     "InsertOnlyQuerySet",
+    "MonitoringToken",
     "OfficialAccount",
     "OfficialAccountGroupObjectPermission",
     "OfficialAccountUserObjectPermission",

@@ -7,6 +7,7 @@ followers, last seen) and never the decision. Reconciliation against the registr
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.db import models
@@ -100,3 +101,34 @@ class DiscoveredAccount(models.Model):
     @property
     def awaits_triage(self) -> bool:
         return self.match == self.Match.NONE and not self.decision
+
+
+class MonitoringToken(models.Model):
+    """A revocable token of one monitoring client for the JSON import endpoint (hash only)."""
+
+    PREFIX_LENGTH = 12
+
+    name = models.CharField(max_length=100, help_text="The client, e.g. 'Brandwatch export'.")
+    prefix = models.CharField(max_length=PREFIX_LENGTH)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(plain: str) -> str:
+        return hashlib.sha256(plain.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -20,6 +20,7 @@ from accounts_registry.models import (
     DiscoveredAccount,
     GovernanceSettings,
     Handover,
+    MonitoringToken,
     OfficialAccount,
     PolicyAcknowledgement,
     TrainingRecord,
@@ -27,6 +28,7 @@ from accounts_registry.models import (
 from accounts_registry.services.accounts import account_flag
 from accounts_registry.services.advice import advice_request_create
 from accounts_registry.services.discovered import discovered_import, discovered_rows_parse
+from accounts_registry.services.monitoring_tokens import monitoring_token_create
 from accounts_registry.tests.factories import acknowledged, active_account, approved, submitted
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -96,6 +98,10 @@ MATRIX = {
     "advice_list": (None, "get", expect(STAFF)),
     "advice_create": (None, "get", expect(STAFF)),
     "advice_detail": ("advice", "get", objects_only(account_admin=200, comms=200)),
+    "monitoring_tokens": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "monitoring_token_revoke": ("token", "post", expect(dict.fromkeys(STAFF, 403), comms=302)),
+    # Token-authenticated, never by session: every role without a token is refused.
+    "api_discovered": (None, "post", dict.fromkeys(ROLES, 401)),
     "training": (None, "get", expect(STAFF)),
     "policy_acknowledge": (None, "post", expect(dict.fromkeys(STAFF, 302))),
     "governance_settings": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
@@ -152,6 +158,7 @@ def world(cast):
         "account": [account.pk],
         "audit": [account.pk, audit.year],
         "found": found.ids,
+        "token": [monitoring_token_create(actor=cast.comms, name="Matrix")[0].pk],
         "advice": [advice.pk],
     }
     return people, args
@@ -341,6 +348,18 @@ def _post_cases(cast, objects):
             lambda: AdviceRequest.objects.filter(content="matrix draft").exists(),
             STAFF_ROLES,
         ),
+        "monitoring_tokens": (
+            [],
+            lambda role: {"name": "matrix client"},
+            lambda: MonitoringToken.objects.filter(name="matrix client").exists(),
+            {"comms"},
+        ),
+        "monitoring_token_revoke": (
+            [objects["token"].pk],
+            lambda role: {},
+            lambda: MonitoringToken.objects.filter(revoked_at__isnull=False).exists(),
+            {"comms"},
+        ),
         "training": (
             [],
             lambda role: {"course": "Etiquette", "completed_on": timezone.localdate().isoformat()},
@@ -389,6 +408,7 @@ def post_world(cast, world):
         "fresh": submitted(cast),
         "found": DiscoveredAccount.objects.get(pk=args["found"][0]),
         "advice": AdviceRequest.objects.get(pk=args["advice"][0]),
+        "token": MonitoringToken.objects.get(pk=args["token"][0]),
     }
     return people, _post_cases(cast, objects)
 
@@ -414,6 +434,8 @@ POSTS = [
     "training",
     "policy_acknowledge",
     "governance_settings",
+    "monitoring_tokens",
+    "monitoring_token_revoke",
 ]
 
 
@@ -431,7 +453,9 @@ READ_ONLY = {
 def test_every_url_but_the_read_only_ones_has_a_post_case():
     from accounts_registry.urls import urlpatterns
 
-    assert {p.name for p in urlpatterns} - READ_ONLY - {"account_detail"} == set(POSTS)
+    # The monitoring API's POSTs are token-authenticated: test_monitoring_api covers them.
+    others = READ_ONLY | {"account_detail", "api_discovered"}
+    assert {p.name for p in urlpatterns} - others == set(POSTS)
 
 
 @pytest.mark.parametrize("name", POSTS)

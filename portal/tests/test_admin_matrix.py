@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "accounts_registry.ActivityRecord": (*VIEW_ONLY, frozenset()),
     "accounts_registry.AnnualAudit": (*VIEW_ONLY, frozenset()),
     "accounts_registry.DiscoveredAccount": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.MonitoringToken": (*VIEW_ONLY, frozenset()),
     "accounts_registry.AdviceRequest": (*VIEW_ONLY, frozenset()),
     "accounts_registry.TrainingRecord": (*VIEW_ONLY, frozenset()),
     "accounts_registry.PolicyAcknowledgement": (*VIEW_ONLY, frozenset()),

@@ -8,6 +8,8 @@ from .governance import (
     discovered_detail,
     discovered_list,
     governance_settings_view,
+    monitoring_token_revoke_view,
+    monitoring_tokens,
     policy_acknowledge_view,
     training,
 )
@@ -32,6 +34,8 @@ __all__ = [
     "discovered_list",
     "governance_settings_view",
     "keep_account",
+    "monitoring_token_revoke_view",
+    "monitoring_tokens",
     "my_requests",
     "policy_acknowledge_view",
     "queue",

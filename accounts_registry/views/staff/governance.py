@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accounts_registry import selectors
 from accounts_registry.forms import (
@@ -22,6 +24,10 @@ from accounts_registry.services.discovered import (
     discovered_csv_parse,
     discovered_import,
     discovered_triage,
+)
+from accounts_registry.services.monitoring_tokens import (
+    monitoring_token_create,
+    monitoring_token_revoke,
 )
 from accounts_registry.services.training import (
     SETTINGS_FIELDS,
@@ -107,6 +113,38 @@ def discovered_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return render(
         request, "accounts_registry/discovered_detail.html", {"found": found, "form": form}
     )
+
+
+@comms_required
+def monitoring_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Comms create a token per monitoring client (shown once) and see the others."""
+    user = current_user(request)
+    plain = ""
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        done, created = call_service(
+            request, lambda: monitoring_token_create(actor=user, name=name)
+        )
+        if done and created is not None:
+            plain = created[1]
+    endpoint = request.build_absolute_uri(reverse("accounts_registry:api_discovered"))
+    return render(
+        request,
+        "accounts_registry/monitoring_tokens.html",
+        {"tokens": selectors.monitoring_tokens(user=user), "plain": plain, "endpoint": endpoint},
+    )
+
+
+@comms_required
+@require_POST
+def monitoring_token_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    call_service(
+        request,
+        lambda: monitoring_token_revoke(actor=user, token_id=pk),
+        success="Token revoked.",
+    )
+    return redirect("accounts_registry:monitoring_tokens")
 
 
 # --- Advice before posting --------------------------------------------------------------------
