@@ -173,3 +173,27 @@ def test_the_annual_audit_shows_each_admins_status(client, cast) -> None:
         ).content.decode()
     assert "Current until 1 Jun 2027" in page
     assert "No current training" in page
+
+
+def test_the_activation_page_shows_the_reason(client, cast) -> None:
+    request = approved(cast)
+    _require(cast)
+    client.force_login(cast.requester)
+    response = client.post(
+        reverse("accounts_registry:activate", args=[request.pk]),
+        {"handle": request.proposed_handle, "url": "https://www.instagram.com/x/", "followers": 1},
+    )
+    assert response.status_code == 200
+    assert "training is required" in response.content.decode()
+    assert not OfficialAccount.objects.exists()
+
+
+def test_comms_change_the_setting_on_the_page(client, cast) -> None:
+    client.force_login(cast.comms)
+    url = reverse("accounts_registry:governance_settings")
+    response = client.post(url, {"training_required": "on", "training_valid_days": 10})
+    assert response.status_code == 200
+    assert "five years" in response.content.decode()
+    client.post(url, {"training_required": "on", "training_valid_days": 200})
+    page = client.get(reverse("accounts_registry:training")).content.decode()
+    assert "Current training is required" in page and "200 days" in page
