@@ -15,11 +15,17 @@ from .models import (
     AccountRequest,
     ActivityRecord,
     AdminAssignment,
+    AdviceRequest,
     AnnualAudit,
     ApprovalDecision,
+    DiscoveredAccount,
+    GovernanceSettings,
     Handover,
+    MonitoringToken,
     OfficialAccount,
+    PolicyAcknowledgement,
     RequestedAdministrator,
+    TrainingRecord,
 )
 
 
@@ -115,3 +121,53 @@ class AnnualAuditAdmin(WorkflowAdmin):
 class RequestedAdministratorAdmin(WorkflowAdmin):
     list_display = ("request", "user", "acknowledged_at")
     search_fields = ("request__proposed_name", "user__email")
+
+
+@admin.register(DiscoveredAccount)
+class DiscoveredAccountAdmin(WorkflowAdmin):
+    """Imported and triaged on the comms pages (``services.discovered``)."""
+
+    list_display = ("platform", "handle", "display_name", "followers", "match", "decision")
+    list_filter = ("match", "decision", "platform", "source")
+    search_fields = ("handle", "display_name", "url")
+
+
+@admin.register(AdviceRequest)
+class AdviceRequestAdmin(WorkflowAdmin):
+    """Asked and answered on the portal's pages (``services.advice``)."""
+
+    list_display = ("pk", "asker", "account", "urgency", "state", "due_at", "answered_at")
+    list_filter = ("state", "urgency", "advice")
+    search_fields = ("asker__email", "content", "why_sensitive")
+    list_select_related = ("asker", "account")
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(WorkflowAdmin):
+    """Recorded by each member of staff on the training page (``services.training``)."""
+
+    list_display = ("user", "course", "completed_on", "expires_on", "expiry_flagged_at")
+    search_fields = ("user__email", "course", "evidence")
+    list_select_related = ("user",)
+
+
+@admin.register(PolicyAcknowledgement)
+class PolicyAcknowledgementAdmin(WorkflowAdmin):
+    list_display = ("user", "policy", "version", "acknowledged_at")
+    list_filter = ("policy", "version")
+    search_fields = ("user__email",)
+
+
+@admin.register(GovernanceSettings)
+class GovernanceSettingsAdmin(WorkflowAdmin):
+    """Changed by comms on the training settings page, audited by the service."""
+
+    list_display = ("training_required", "training_valid_days", "updated_by", "updated_at")
+
+
+@admin.register(MonitoringToken)
+class MonitoringTokenAdmin(WorkflowAdmin):
+    """Created and revoked by comms on the monitoring tokens page (audited there)."""
+
+    list_display = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    exclude = ("token_hash",)

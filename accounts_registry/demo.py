@@ -19,10 +19,22 @@ from portal.people import approver_appoint
 from portal.roles import Role
 
 from .jobs import annual_audits_sweep, inactivity_sweep
-from .models import AccountRequest, ApprovalDecision, OfficialAccount, normalise_handle
+from .models import (
+    AccountRequest,
+    AdviceRequest,
+    ApprovalDecision,
+    DiscoveredAccount,
+    OfficialAccount,
+    TrainingRecord,
+    normalise_handle,
+)
 from .services.accounts import account_close, account_register_existing
 from .services.admins import account_handover
+from .services.advice import advice_answer, advice_request_create
+from .services.discovered import discovered_import, discovered_rows_parse, discovered_triage
+from .services.guidelines import guidelines_confirm
 from .services.requests import request_acknowledge, request_activate, request_decide, request_submit
+from .services.training import policy_acknowledge, training_record
 
 PLAN = {
     "purpose": "Share the school's research, events and student achievements.",
@@ -302,7 +314,70 @@ def seed(ctx: DemoContext) -> None:
     )
     _decide(ready, approver, unit_slot, "approve")
     _decide(ready, director, marcomms_slot, "approve")
+    _governance(ctx, socsci)
     ctx.log(
         f"accounts_registry: {OfficialAccount.objects.count()} accounts, "
-        f"{AccountRequest.objects.count()} requests"
+        f"{AccountRequest.objects.count()} requests, "
+        f"{DiscoveredAccount.objects.count()} found by monitoring"
     )
+
+
+MONITORING_EXPORT = [
+    {"platform": "instagram", "handle": "unisocialsciences", "followers": "4800"},
+    {"platform": "instagram", "handle": "unihistorysociety", "display_name": "History Society"},
+    {"platform": "x", "handle": "the_university_official", "display_name": "The University"},
+    {"platform": "tiktok", "handle": "campuslife_fan", "display_name": "Campus life (fan)"},
+]
+
+
+def _governance(ctx: DemoContext, socsci: OrgUnit) -> None:
+    """Accounts found by monitoring in each triage state, advice open and answered, training."""
+    comms, admin1 = ctx.users["comms"], ctx.users["account_admin"]
+    discovered_import(actor=comms, rows=discovered_rows_parse(MONITORING_EXPORT), source="csv")
+    decisions = {
+        "unihistorysociety": ("unregistered", "Run by the history department."),
+        "the_university_official": ("impersonation", "Uses the crest; claims to be official."),
+        "campuslife_fan": ("personal", "A student's fan page."),
+    }
+    for found in DiscoveredAccount.objects.filter(handle__in=decisions, decision=""):
+        decision, reason = decisions[found.handle]
+        discovered_triage(
+            actor=comms,
+            discovered_id=found.pk,
+            decision=decision,
+            reason=reason,
+            unit_id=socsci.pk,
+            contact_email="history-office@example.ac.uk"
+            if decision == "unregistered"
+            else "impersonation-reports@x.example",
+        )
+    if not AdviceRequest.objects.exists():
+        advice_request_create(
+            actor=admin1,
+            content="Draft: statement on the campus closure after the flood.",
+            why_sensitive="A crisis: students and staff are affected.",
+            urgency=AdviceRequest.Urgency.CRISIS,
+        )
+        answered = advice_request_create(
+            actor=admin1,
+            content="Reply to a complaint about fees under our latest post.",
+            why_sensitive="Directed at the University; may escalate.",
+            urgency=AdviceRequest.Urgency.NORMAL,
+        )
+        advice_answer(
+            actor=comms,
+            advice_id=answered.pk,
+            advice=AdviceRequest.Advice.POST_WITH_CHANGES,
+            answer="Reply privately by direct message (001 §6.1.9) and leave the comment up.",
+        )
+    if not TrainingRecord.objects.filter(user=admin1).exists():
+        training_record(
+            actor=admin1,
+            course="Social media essentials for account administrators",
+            completed_on=timezone.localdate() - timedelta(days=30),
+            evidence="LMS certificate SM-2026-014",
+        )
+        policy_acknowledge(actor=admin1, policy="001")
+    live = OfficialAccount.objects.get(platform="instagram", handle="unisocialsciences")
+    if live.guidelines_confirmed_at is None:
+        guidelines_confirm(actor=admin1, account_id=live.pk)

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .jobs import annual_audits_sweep, inactivity_sweep
+from .jobs import (
+    advice_overdue_sweep,
+    annual_audits_sweep,
+    inactivity_sweep,
+    training_expiry_sweep,
+)
 
 
 @shared_task(name="accounts_registry.tasks.run_inactivity_checks")
@@ -20,3 +25,14 @@ def run_inactivity_checks() -> dict[str, int]:
 def run_annual_audits() -> dict[str, int]:
     result = annual_audits_sweep()
     return {"opened": result.opened, "reminded": result.reminded, "escalated": result.escalated}
+
+
+@shared_task(name="accounts_registry.tasks.run_advice_overdue")
+def run_advice_overdue() -> dict[str, int]:
+    return {"escalated": advice_overdue_sweep()}
+
+
+@shared_task(name="accounts_registry.tasks.run_training_expiry")
+def run_training_expiry() -> dict[str, int]:
+    result = training_expiry_sweep()
+    return {"reminded": result.reminded, "flagged": result.flagged}

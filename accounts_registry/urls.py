@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import member, public, staff
+from .views import api, member, public, staff
 
 app_name = "accounts_registry"
 urlpatterns: list[URLPattern] = [
@@ -24,7 +24,23 @@ urlpatterns: list[URLPattern] = [
     path("accounts/<int:pk>/handover/", member.handover, name="handover"),
     path("accounts/<int:pk>/admins/add/", member.add_admin, name="add_admin"),
     path("accounts/<int:pk>/audits/<int:year>/", member.audit, name="audit"),
+    path("accounts/<int:pk>/guidelines/", member.guidelines, name="guidelines"),
     path("accounts/<int:pk>/close/", staff.close_account, name="close"),
     path("accounts/<int:pk>/keep/", staff.keep_account, name="keep"),
     path("comms/", staff.comms_overview, name="comms"),
+    path("discovered/", staff.discovered_list, name="discovered"),
+    path("discovered/<int:pk>/", staff.discovered_detail, name="discovered_detail"),
+    path("discovered/tokens/", staff.monitoring_tokens, name="monitoring_tokens"),
+    path(
+        "discovered/tokens/<int:pk>/revoke/",
+        staff.monitoring_token_revoke_view,
+        name="monitoring_token_revoke",
+    ),
+    path("api/discovered/", api.api_discovered, name="api_discovered"),
+    path("advice/", staff.advice_list, name="advice_list"),
+    path("advice/new/", staff.advice_create, name="advice_create"),
+    path("advice/<int:pk>/", member.advice_detail, name="advice_detail"),
+    path("training/", staff.training, name="training"),
+    path("training/acknowledge/", staff.policy_acknowledge_view, name="policy_acknowledge"),
+    path("training/settings/", staff.governance_settings_view, name="governance_settings"),
 ]

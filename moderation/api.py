@@ -12,16 +12,20 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from accounts_registry.api import official_accounts
+from portal.models import User
 
 from .errors import ModerationError
 from .models import Incident, Item, RemovalRequest
 from .selectors import overdue_removal_requests
+from .services.removals import removal_request_create
 
 __all__ = [
     "ChannelBacklog",
     "GovernanceFacts",
     "ModerationError",
+    "RemovalRequest",
     "governance_facts",
+    "removal_request_open",
     "report_impersonation",
 ]
 
@@ -102,3 +106,30 @@ def report_impersonation(
         platform=platform, handle=handle, details=details, contact_email=contact_email, link=link
     )
     return incident.pk
+
+
+def removal_request_open(
+    *,
+    actor: User,
+    owner_name: str,
+    owner_email: str,
+    content_description: str,
+    reason: str,
+    deadline: datetime,
+    content_url: str = "",
+) -> int:
+    """Comms ask an owner to remove content (the registry's impersonation triage, 001 §4.9).
+
+    The owner is emailed the confirmation link; the request follows moderation's reminders and
+    escalation. Returns the removal request's id; its refusals are ``ModerationError``.
+    """
+    request = removal_request_create(
+        actor=actor,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        content_description=content_description,
+        reason=reason,
+        deadline=deadline,
+        content_url=content_url,
+    )
+    return request.pk

@@ -182,6 +182,7 @@ PORTAL_RATE_LIMITS = {
     "impersonation_report": os.environ.get("PORTAL_IMPERSONATION_REPORT_LIMIT", "5/h"),
     "unsubscribe": os.environ.get("PORTAL_UNSUBSCRIBE_LIMIT", "20/m"),
     "moderation_api": os.environ.get("PORTAL_MODERATION_API_LIMIT", "120/m"),
+    "monitoring_api": os.environ.get("PORTAL_MONITORING_API_LIMIT", "60/m"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -341,6 +342,14 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-annual-audits": {
         "task": "accounts_registry.tasks.run_annual_audits",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "accounts-training-expiry": {
+        "task": "accounts_registry.tasks.run_training_expiry",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    "accounts-advice-overdue": {
+        "task": "accounts_registry.tasks.run_advice_overdue",
+        "schedule": timedelta(minutes=15),
     },
     "mentoring-meeting-reminders": {
         "task": "mentoring.tasks.send_meeting_reminders",

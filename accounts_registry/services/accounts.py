@@ -28,6 +28,7 @@ from portal.reminders import reminder_claim
 
 from .admins import account_lock, account_url, admin_grant, admin_revoke, compliance_refresh
 from .common import people_by_ids, unit_by_id
+from .discovered import discovered_link
 from .notifications import comms_recipients, notify
 
 
@@ -189,6 +190,7 @@ def account_close(*, actor: User, account_id: int, status: str, reason: str) -> 
         context={"account": account, "reason": reason},
         category="account.closed",
     )
+    discovered_link(actor=actor, platform=account.platform, handle=account.handle)
     return account
 
 
@@ -253,4 +255,5 @@ def account_register_existing(
     for user in administrators:
         admin_grant(account=account, user=user, actor=actor, reason="Registered existing account")
     compliance_refresh(account, actor=actor)
+    discovered_link(actor=actor, platform=account.platform, handle=account.handle)
     return account

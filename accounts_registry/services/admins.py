@@ -24,6 +24,7 @@ from portal.reminders import reminder_claim
 from portal.roles import Role
 
 from .notifications import comms_recipients, notify
+from .training import training_check
 
 MIN_ADMINS = 2
 
@@ -134,6 +135,7 @@ def account_admin_add(
     user = _staff_member(user_id, field="user")
     if AdminAssignment.objects.filter(account=account, user=user, revoked_at__isnull=True).exists():
         raise AccountError(f"{user.display_name} is already an administrator.", field="user")
+    training_check([user], field="user")
     assignment = admin_grant(account=account, user=user, actor=actor, reason=reason or "Added")
     compliance_refresh(account, actor=actor)
     return assignment
@@ -182,6 +184,7 @@ def account_handover(
             raise AccountError(
                 f"{replacement.display_name} is already an administrator.", field="replacement"
             )
+        training_check([replacement], field="replacement")
     handover = Handover.objects.create(
         account=account,
         leaving=leaving,

@@ -13,6 +13,7 @@ from portal.audit import audit_record
 from portal.models import User
 
 from .accounts import account_flag
+from .guidelines import guidelines_record
 from .notifications import comms_recipients, notify
 
 # The answers ``audit_submit`` takes; the audit form asks exactly these.
@@ -22,6 +23,7 @@ AUDIT_ANSWER_FIELDS = [
     "admins_correct",
     "passwords_changed",
     "two_factor_on",
+    "guidelines_displayed",
     "incidents",
     "outcome",
 ]
@@ -43,6 +45,7 @@ def audit_submit(
     two_factor_on: bool,
     incidents: str,
     outcome: str,
+    guidelines_displayed: bool | None = None,
 ) -> AnnualAudit:
     """An admin answers the audit (004 §4.17). "Close" flags the account to comms; any
     answer that shows a problem is sent to comms with the answers."""
@@ -63,6 +66,7 @@ def audit_submit(
     audit.admins_correct = admins_correct
     audit.passwords_changed = passwords_changed
     audit.two_factor_on = two_factor_on
+    audit.guidelines_displayed = guidelines_displayed
     audit.incidents = incidents
     audit.outcome = outcome
     audit.completed_at = timezone.now()
@@ -74,6 +78,7 @@ def audit_submit(
             "admins_correct",
             "passwords_changed",
             "two_factor_on",
+            "guidelines_displayed",
             "incidents",
             "outcome",
             "completed_at",
@@ -86,6 +91,7 @@ def audit_submit(
         "admins_correct": admins_correct,
         "passwords_changed": passwords_changed,
         "two_factor_on": two_factor_on,
+        "guidelines_displayed": guidelines_displayed,
         "incidents": incidents,
         "outcome": outcome,
     }
@@ -93,6 +99,13 @@ def audit_submit(
         actor=actor, action="accounts_registry.audit.completed", target=audit.account, new=answers
     )
     concerns = [name for name, value in answers.items() if value is False]
+    if guidelines_displayed is not None:  # the audit asks again (001 §6.1.8)
+        guidelines_record(
+            OfficialAccount.objects.select_for_update().get(pk=audit.account_id),
+            actor=actor,
+            displayed=guidelines_displayed,
+            source=f"{audit.year} audit",
+        )
     if outcome == AnnualAudit.Outcome.CLOSE:
         account = OfficialAccount.objects.select_for_update().get(pk=audit.account_id)
         account_flag(

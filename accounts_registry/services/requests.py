@@ -37,7 +37,9 @@ from portal.roles import Role
 
 from .admins import admin_grant, compliance_refresh
 from .common import people_by_ids, unit_by_id
+from .discovered import discovered_link
 from .notifications import director_recipients, notify, unit_approver_recipients
+from .training import training_check
 
 # The plan a request records, as ``request_submit`` takes it (besides actor, unit_id and
 # administrator_ids); the request form asks for the unit and these.
@@ -141,6 +143,7 @@ def request_submit(
         },
         category="request.acknowledge",
     )
+    discovered_link(actor=actor, platform=platform, handle=request.proposed_handle)
     return request
 
 
@@ -269,6 +272,7 @@ def _request_close(request: AccountRequest, *, actor: User, status: str, reason:
         },
         category=f"request.{status}",
     )
+    discovered_link(actor=actor, platform=request.platform, handle=request.proposed_handle)
 
 
 @transaction.atomic
@@ -308,6 +312,7 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Accou
         },
         category="request.withdrawn",
     )
+    discovered_link(actor=actor, platform=request.platform, handle=request.proposed_handle)
     return request
 
 
@@ -322,6 +327,7 @@ def request_activate(
         raise RegistryError("Only the requester can record the live account.")
     if request.status != AccountRequest.Status.APPROVED:
         raise RegistryError("Only an approved request can be activated.")
+    training_check(named.user for named in request.administrators.select_related("user"))
     errors = check_handle(handle) + check_handle_free(
         request.platform, handle, ignore_request=request.pk
     )
@@ -365,4 +371,5 @@ def request_activate(
         old={"status": AccountRequest.Status.APPROVED},
         new={"status": AccountRequest.Status.ACTIVE, "account": account.pk},
     )
+    discovered_link(actor=actor, platform=account.platform, handle=account.handle)
     return account

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +14,21 @@ from accounts_registry.models import (
     AccountRequest,
     ActivityRecord,
     AdminAssignment,
+    AdviceRequest,
     AnnualAudit,
     ApprovalDecision,
+    DiscoveredAccount,
+    GovernanceSettings,
     Handover,
+    MonitoringToken,
     OfficialAccount,
+    PolicyAcknowledgement,
+    TrainingRecord,
 )
 from accounts_registry.services.accounts import account_flag
+from accounts_registry.services.advice import advice_request_create
+from accounts_registry.services.discovered import discovered_import, discovered_rows_parse
+from accounts_registry.services.monitoring_tokens import monitoring_token_create
 from accounts_registry.tests.factories import acknowledged, active_account, approved, submitted
 from moderation.models import Incident
 from portal.roles import Role
@@ -34,6 +44,7 @@ ROLES = [
     "other_approver",
     "director",
     "account_admin",
+    "other_admin",
     "comms",
 ]
 STAFF = {r: 200 for r in ROLES if r not in ("anonymous", "alumnus")}
@@ -81,9 +92,22 @@ MATRIX = {
     "handover": ("account", "get", objects_only(account_admin=200, comms=200)),
     "add_admin": ("account", "get", objects_only(account_admin=200, comms=200)),
     "audit": ("audit", "get", objects_only(account_admin=200)),
+    "guidelines": ("account", "get", objects_only(account_admin=200, comms=200)),
     "close": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "keep": ("account", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     "account_register": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "discovered": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "discovered_detail": ("found", "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "advice_list": (None, "get", expect(STAFF)),
+    "advice_create": (None, "get", expect(STAFF)),
+    "advice_detail": ("advice", "get", objects_only(account_admin=200, comms=200)),
+    "monitoring_tokens": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    "monitoring_token_revoke": ("token", "post", expect(dict.fromkeys(STAFF, 403), comms=302)),
+    # Token-authenticated, never by session: every role without a token is refused.
+    "api_discovered": (None, "post", dict.fromkeys(ROLES, 401)),
+    "training": (None, "get", expect(STAFF)),
+    "policy_acknowledge": (None, "post", expect(dict.fromkeys(STAFF, 302))),
+    "governance_settings": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
     # Last: the requester's POST withdraws the request. Others who see it get a refusal
     # message and the redirect back, like request_decide.
     "request_withdraw": (
@@ -105,6 +129,20 @@ def world(cast):
     ):
         tasks.run_annual_audits()
     audit = AnnualAudit.objects.get(account=account)
+    other_admins = [make_user(Role.STAFF), make_user(Role.STAFF)]
+    active_account(cast, administrator_ids=[user.pk for user in other_admins])
+    found = discovered_import(
+        actor=cast.comms,
+        rows=discovered_rows_parse([{"platform": "x", "handle": "UniFanClub"}]),
+        source="csv",
+    )
+    advice = advice_request_create(
+        actor=cast.admin2,
+        account_id=account.pk,
+        content="Draft about the strike",
+        why_sensitive="Industrial action",
+        urgency="normal",
+    )
     people = {
         "anonymous": None,
         "alumnus": make_user(Role.ALUMNUS),
@@ -113,6 +151,7 @@ def world(cast):
         "other_approver": cast.other_approver,
         "director": cast.director,
         "account_admin": cast.admin1,
+        "other_admin": other_admins[0],
         "comms": cast.comms,
     }
     args = {
@@ -121,6 +160,9 @@ def world(cast):
         "approved": [approved(cast).pk],
         "account": [account.pk],
         "audit": [account.pk, audit.year],
+        "found": found.ids,
+        "token": [monitoring_token_create(actor=cast.comms, name="Matrix")[0].pk],
+        "advice": [advice.pk],
     }
     return people, args
 
@@ -157,7 +199,14 @@ STAFF_ROLES = {r for r in ROLES if r not in ("anonymous", "alumnus")}
 
 def _audit_answers():
     answers = dict.fromkeys(
-        ["still_needed", "activity_ok", "admins_correct", "passwords_changed", "two_factor_on"],
+        [
+            "still_needed",
+            "activity_ok",
+            "admins_correct",
+            "passwords_changed",
+            "two_factor_on",
+            "guidelines_displayed",
+        ],
         "yes",
     )
     return {**answers, "incidents": "", "outcome": "continue"}
@@ -287,6 +336,70 @@ def _post_cases(cast, objects):
             lambda: Incident.objects.filter(title__endswith="@matrix_impostor").exists(),
             set(ROLES),
         ),
+        "guidelines": (
+            [account.pk],
+            lambda role: {},
+            lambda: OfficialAccount.objects.get(pk=account.pk).guidelines_confirmed_at is not None,
+            {"account_admin"},
+        ),
+        "discovered": (
+            [],
+            lambda role: {
+                "export": SimpleUploadedFile(
+                    "export.csv", b"platform,handle\ntiktok,@MatrixFound\n", "text/csv"
+                )
+            },
+            lambda: DiscoveredAccount.objects.filter(handle="matrixfound").exists(),
+            {"comms"},
+        ),
+        "discovered_detail": (
+            [objects["found"].pk],
+            lambda role: {"decision": "unrelated", "reason": "matrix"},
+            lambda: DiscoveredAccount.objects.filter(decision="unrelated").exists(),
+            {"comms"},
+        ),
+        "advice_create": (
+            [],
+            lambda role: {"content": "matrix draft", "why_sensitive": "w", "urgency": "normal"},
+            lambda: AdviceRequest.objects.filter(content="matrix draft").exists(),
+            STAFF_ROLES,
+        ),
+        "monitoring_tokens": (
+            [],
+            lambda role: {"name": "matrix client"},
+            lambda: MonitoringToken.objects.filter(name="matrix client").exists(),
+            {"comms"},
+        ),
+        "monitoring_token_revoke": (
+            [objects["token"].pk],
+            lambda role: {},
+            lambda: MonitoringToken.objects.filter(revoked_at__isnull=False).exists(),
+            {"comms"},
+        ),
+        "training": (
+            [],
+            lambda role: {"course": "Etiquette", "completed_on": timezone.localdate().isoformat()},
+            lambda: TrainingRecord.objects.exists(),
+            STAFF_ROLES,
+        ),
+        "policy_acknowledge": (
+            [],
+            lambda role: {"policy": "001"},
+            lambda: PolicyAcknowledgement.objects.filter(policy="001").exists(),
+            STAFF_ROLES,
+        ),
+        "governance_settings": (
+            [],
+            lambda role: {"training_required": "on", "training_valid_days": 400},
+            lambda: GovernanceSettings.objects.filter(training_required=True).exists(),
+            {"comms"},
+        ),
+        "advice_detail": (
+            [objects["advice"].pk],
+            lambda role: {"advice": "as_is", "answer": "Fine to post."},
+            lambda: AdviceRequest.objects.filter(state="answered").exists(),
+            {"comms"},
+        ),
     }
 
 
@@ -309,6 +422,9 @@ def post_world(cast, world):
         "pending": AccountRequest.objects.get(pk=args["pending"][0]),
         "approved": AccountRequest.objects.get(pk=args["approved"][0]),
         "fresh": submitted(cast),
+        "found": DiscoveredAccount.objects.get(pk=args["found"][0]),
+        "advice": AdviceRequest.objects.get(pk=args["advice"][0]),
+        "token": MonitoringToken.objects.get(pk=args["token"][0]),
     }
     return people, _post_cases(cast, objects)
 
@@ -327,6 +443,16 @@ POSTS = [
     "keep",
     "account_register",
     "report_impersonation",
+    "guidelines",
+    "discovered",
+    "discovered_detail",
+    "advice_create",
+    "advice_detail",
+    "training",
+    "policy_acknowledge",
+    "governance_settings",
+    "monitoring_tokens",
+    "monitoring_token_revoke",
 ]
 
 
@@ -338,13 +464,16 @@ READ_ONLY = {
     "directory",
     "comms",
     "request_detail",
+    "advice_list",
 }
 
 
 def test_every_url_but_the_read_only_ones_has_a_post_case():
     from accounts_registry.urls import urlpatterns
 
-    assert {p.name for p in urlpatterns} - READ_ONLY - {"account_detail"} == set(POSTS)
+    # The monitoring API's POSTs are token-authenticated: test_monitoring_api covers them.
+    others = READ_ONLY | {"account_detail", "api_discovered"}
+    assert {p.name for p in urlpatterns} - others == set(POSTS)
 
 
 @pytest.mark.parametrize("name", POSTS)

@@ -3,7 +3,14 @@
 import pytest
 
 from accounts_registry import demo
-from accounts_registry.models import AccountRequest, AnnualAudit, OfficialAccount
+from accounts_registry.models import (
+    AccountRequest,
+    AdviceRequest,
+    AnnualAudit,
+    DiscoveredAccount,
+    OfficialAccount,
+    TrainingRecord,
+)
 from portal import demo as platform_demo
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +45,12 @@ def test_seed_reaches_every_state_and_runs_twice():
         "active",
     }
     assert all(a.followers > 0 for a in OfficialAccount.objects.filter(status="active"))
+    assert DiscoveredAccount.objects.count() == 4
+    assert set(DiscoveredAccount.objects.values_list("decision", flat=True)) == {
+        "",
+        "unregistered",
+        "impersonation",
+        "personal",
+    }
+    assert set(AdviceRequest.objects.values_list("state", flat=True)) == {"open", "answered"}
+    assert TrainingRecord.objects.count() == 1

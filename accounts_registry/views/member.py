@@ -20,6 +20,7 @@ from accounts_registry.forms import (
     ActivationForm,
     ActivityForm,
     AddAdminForm,
+    AdviceAnswerForm,
     AuditForm,
     DecisionForm,
     HandoverForm,
@@ -34,7 +35,9 @@ from accounts_registry.permissions import (
 )
 from accounts_registry.services.accounts import account_activity_record
 from accounts_registry.services.admins import account_admin_add, account_handover
+from accounts_registry.services.advice import advice_answer
 from accounts_registry.services.audits import AUDIT_ANSWER_FIELDS, audit_submit
+from accounts_registry.services.guidelines import guidelines_confirm, guidelines_for
 from accounts_registry.services.requests import (
     request_acknowledge,
     request_activate,
@@ -289,5 +292,68 @@ def audit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse
     return render(
         request,
         "accounts_registry/audit_form.html",
-        {"form": form, "account": account, "audit": annual},
+        {
+            "form": form,
+            "account": account,
+            "audit": annual,
+            "admins": selectors.admins_training(account),
+        },
+    )
+
+
+# --- Advice before posting --------------------------------------------------------------------
+
+
+@login_required
+def advice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The asker, the account's admins and comms see it; comms answer it here."""
+    user = current_user(request)
+    advice = selectors.access_advice_or_404(user, pk)
+    can_answer = is_comms(user) and advice.is_open
+    form = AdviceAnswerForm(request.POST or None)
+    if request.method == "POST":
+        if not can_answer:
+            messages.error(request, "Only comms staff answer, and only an open request.")
+            return redirect("accounts_registry:advice_detail", advice.pk)
+        if form.is_valid():
+            ok, _ = call_service(
+                request,
+                lambda: advice_answer(
+                    actor=user,
+                    advice_id=advice.pk,
+                    advice=form.cleaned_data["advice"],
+                    answer=form.cleaned_data["answer"],
+                ),
+                form=form,
+                success="Your advice has been sent to the asker.",
+            )
+            if ok:
+                return redirect("accounts_registry:advice_detail", advice.pk)
+    return render(
+        request,
+        "accounts_registry/advice_detail.html",
+        {"advice": advice, "form": form if can_answer else None},
+    )
+
+
+@login_required
+def guidelines(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The account's posting guidelines (001 §6.1.8); its administrators confirm them here."""
+    user = current_user(request)
+    account = selectors.access_account_or_404(user, pk, action="manage")
+    if request.method == "POST":
+        call_service(
+            request,
+            lambda: guidelines_confirm(actor=user, account_id=account.pk),
+            success="Thank you: the guidelines are recorded as displayed.",
+        )
+        return redirect("accounts_registry:guidelines", account.pk)
+    return render(
+        request,
+        "accounts_registry/guidelines.html",
+        {
+            "account": account,
+            "text": guidelines_for(account),
+            "is_admin": can_administer_account(user, account),
+        },
     )

@@ -22,11 +22,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         platform, handle = form.cleaned_data["platform"], form.cleaned_data["handle"]
         account = selectors.account_lookup(platform=platform, handle=handle)
+        # Triaged as an impersonation: told so first (its handle may once have been ours).
+        impersonation = (
+            None if account else selectors.impersonation_lookup(platform=platform, handle=handle)
+        )
         context |= {
             "searched": True,
             "account": account,
+            "impersonation": impersonation,
             "closed": None
-            if account
+            if account or impersonation
             else selectors.closed_account_lookup(platform=platform, handle=handle),
             "platform": platform,
             "platform_label": OfficialAccount.Platform(platform).label,

@@ -230,7 +230,7 @@ def test_threat_via_api_escalated_to_police_reply_recorded_item_closes(
 
     page.get_by_role("link", name="Timeline").click()
     page.get_by_role("heading", name="Timeline of item").wait_for()
-    for title in ("Escalated", "Reply from the receiving team recorded"):
+    for title in ("Escalated “", "Recorded the receiving team's reply"):
         assert page.get_by_text(title, exact=False).count() >= 1
     assert page.get_by_text("Crime reference 42", exact=False).count() >= 1
     axe_check(page)

@@ -74,9 +74,9 @@ def test_escalated_item_stays_escalated_until_the_reply(
     assert event.new["outcome"].startswith("Logged as crime 123")
 
     titles = {(e.title, e.detail) for e in item_timeline(user=comms_staff, item=item).entries}
-    assert ("Escalated", "To The police") in titles
+    assert any(t.startswith("Escalated “") and d == "To The police" for t, d in titles)
     assert any(
-        t == "Reply from the receiving team recorded" and d.startswith("PC Smith")
+        t.startswith("Recorded the receiving team's reply") and d.startswith("PC Smith")
         for t, d in titles
     )
 
@@ -130,7 +130,8 @@ def test_sweep_chases_once_per_stage_and_skips_replied(
     assert escalation_reminders_sweep(now=later) == {"reply_due": 0, "comms": 0}
     assert Reminder.objects.filter(kind="moderation.escalation").count() == 2
     titles = [e.title for e in item_timeline(user=comms_staff, item=waiting.item).entries]  # type: ignore[arg-type]
-    assert "Reply chased (no reply yet)" in titles and "Comms alerted: still no reply" in titles
+    assert any(t.startswith("Chased the reply on") for t in titles)
+    assert any(t.startswith("Alerted comms: still no reply") for t in titles)
 
 
 def _incident(
@@ -261,5 +262,10 @@ def test_incident_pages_assign_escalate_reply_close(
     incident.refresh_from_db()
     assert incident.state == "closed"
     body = client.get(detail).content.decode()
-    for text in ("Owner and severity set", "Escalated", "J. Doe, security replied", "Closed"):
+    for text in (
+        "Set the owner and severity",
+        "Escalated the incident",
+        "J. Doe, security replied",
+        "Closed the incident",
+    ):
         assert text in body

@@ -53,6 +53,12 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "accounts_registry.Handover": (*VIEW_ONLY, frozenset()),
     "accounts_registry.ActivityRecord": (*VIEW_ONLY, frozenset()),
     "accounts_registry.AnnualAudit": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.DiscoveredAccount": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.MonitoringToken": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.AdviceRequest": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.TrainingRecord": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.PolicyAcknowledgement": (*VIEW_ONLY, frozenset()),
+    "accounts_registry.GovernanceSettings": (*VIEW_ONLY, frozenset()),
     # Groups: details through group_create/update, status and seat ends through actions.
     "groups.AlumniGroup": (
         True,

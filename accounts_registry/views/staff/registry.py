@@ -29,7 +29,7 @@ from accounts_registry.services.accounts import (
     account_keep,
     account_register_existing,
 )
-from accounts_registry.services.requests import REQUEST_PLAN_FIELDS, request_submit
+from accounts_registry.services.requests import REQUEST_FIELDS, REQUEST_PLAN_FIELDS, request_submit
 from moderation.api import governance_facts
 from portal.permissions import role_required
 from portal.roles import Role
@@ -45,7 +45,9 @@ DIRECTORY_PAGE_SIZE = 50
 
 @staff_required
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = AccountRequestForm(request.POST or None)
+    # The invitation to register a discovered account links here with the fields pre-filled.
+    prefill = {name: request.GET[name] for name in REQUEST_FIELDS if name in request.GET}
+    form = AccountRequestForm(request.POST or None, initial=prefill)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -145,7 +147,13 @@ def comms_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts_registry/comms.html",
-        {**context, "reminders": selectors.recent_reminders()},
+        {
+            **context,
+            "advice": selectors.open_advice(),
+            "guidelines_missing": selectors.guidelines_missing(),
+            "to_triage": selectors.discovered_accounts(user=current_user(request)).count(),
+            "reminders": selectors.recent_reminders(),
+        },
     )
 
 

@@ -1,54 +1,30 @@
-"""Forms of the registry: they check the shape of input and show the rules' reasons."""
+"""Forms of requests, approvals, accounts, handovers and audits (shape only; rules in the services)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from typing_extensions import override
 
+from accounts_registry.models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
+from accounts_registry.rules import naming_rules
+from accounts_registry.services.audits import AUDIT_ANSWER_FIELDS
+from accounts_registry.services.requests import REQUEST_FIELDS
 from portal.input_guard import single_line_fields, validate_single_line
 from portal.models import OrgUnit, User
-from portal.roles import Role
 
-from .models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
-from .rules import naming_rules, profile_reference
-from .services.audits import AUDIT_ANSWER_FIELDS
-from .services.requests import REQUEST_FIELDS
-
-
-def staff_users() -> QuerySet[User]:
-    return (
-        User.objects.filter(groups__name=Role.STAFF.value, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
-
-
-class StaffChoiceField(forms.ModelChoiceField[User]):
-    @override
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.display_name} ({obj.email})"
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
-    @override
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.display_name} ({obj.email})"
-
-
-def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
-    return cast(forms.ModelChoiceField[Any], form.fields[name])
-
-
-def _helper(submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit))
-    return helper
+from .common import (
+    StaffChoiceField,
+    StaffMultipleChoiceField,
+    _choices,
+    _helper,
+    _SubmitForm,
+    _yes_no,
+    staff_users,
+)
 
 
 class AccountRequestForm(forms.ModelForm[AccountRequest]):
@@ -97,16 +73,12 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
         self.helper = _helper("Submit request")
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(_SubmitForm):
+    submit_label = "Acknowledge"
     accept = forms.BooleanField(
         label="I have read the social media policy and accept my duties as an administrator.",
         required=True,
     )
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Acknowledge")
 
 
 class DecisionForm(forms.Form):
@@ -115,81 +87,11 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActivationForm(forms.Form):
+class ActivationForm(_SubmitForm):
+    submit_label = "Record the live account"
     handle = forms.CharField(label="Live handle", max_length=100, validators=[validate_single_line])
     url = forms.URLField(label="Address of the account (URL)", assume_scheme="https")
     followers = forms.IntegerField(label="Followers today", min_value=0, initial=0)
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Record the live account")
-
-
-_HONEYPOT = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
-
-
-class _ProfileForm(forms.Form):
-    """A platform and a handle, or a pasted profile link that gives both (``rules``)."""
-
-    profile_field = "handle"
-    platform = forms.ChoiceField(
-        choices=[("", "Work it out from the link"), *OfficialAccount.Platform.choices],
-        required=False,
-    )
-
-    @override
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        typed = str(cleaned.get(self.profile_field) or "")
-        parsed, reasons = profile_reference(typed, str(cleaned.get("platform") or ""))
-        for name, reason in reasons.items():
-            self.add_error(self.profile_field if name == "handle" else name, reason)
-        if parsed is not None:
-            cleaned["platform"], cleaned[self.profile_field] = parsed
-            cleaned["from_link"] = True
-        return cleaned
-
-
-class LookupForm(_ProfileForm):
-    handle = forms.CharField(
-        label="Handle or link",
-        max_length=300,
-        help_text="With or without '@' (case is ignored), or the profile's link from your browser.",
-    )
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Check")
-        self.helper.form_method = "get"
-
-
-class ImpersonationReportForm(_ProfileForm):
-    """Anyone may report an account pretending to be the university's; no CAPTCHA, a honeypot."""
-
-    profile_field = "account"
-    account = forms.CharField(label="The account's handle or link (a link is best)", max_length=300)
-    details = forms.CharField(
-        label="Why do you think it is pretending to be us?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    contact_email = forms.EmailField(
-        label="Your email (optional)", required=False, help_text="Only if we may ask you about it."
-    )
-    # Honeypot: hidden from people (and from assistive technology), filled in by bots.
-    website = forms.CharField(label="Leave this empty", required=False, widget=_HONEYPOT)
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Report the account")
-        self.helper.form_id = "report-form"
-        self.helper.layout = Layout(
-            "platform", "account", "details", "contact_email",
-            Div("website", css_class="d-none", aria_hidden="true"),
-        )  # fmt: skip
 
 
 class DirectoryFilterForm(forms.Form):
@@ -221,7 +123,8 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(_SubmitForm):
+    submit_label = "Record activity"
     kind = forms.ChoiceField(
         choices=ActivityRecord.Kind.choices, widget=forms.RadioSelect, label="What to record"
     )
@@ -236,10 +139,10 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["last_post_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.helper = _helper("Record activity")
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(_SubmitForm):
+    submit_label = "Record handover"
     leaving = StaffChoiceField(queryset=User.objects.none(), label="Administrator leaving")
     replacement = StaffChoiceField(
         queryset=User.objects.none(),
@@ -260,10 +163,10 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "leaving").queryset = current_admins
         _choices(self, "replacement").queryset = staff_users()
-        self.helper = _helper("Record handover")
 
 
-class AddAdminForm(forms.Form):
+class AddAdminForm(_SubmitForm):
+    submit_label = "Add administrator"
     user = StaffChoiceField(queryset=User.objects.none(), label="Member of staff")
     reason = forms.CharField(max_length=255, required=False)
 
@@ -271,43 +174,16 @@ class AddAdminForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "user").queryset = staff_users()
-        self.helper = _helper("Add administrator")
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-class AuditForm(forms.Form):
-    still_needed = forms.TypedChoiceField(
-        label="Is the account still needed?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    activity_ok = forms.TypedChoiceField(
-        label="Has it been active and monitored regularly?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    admins_correct = forms.TypedChoiceField(
-        label="Is the list of administrators correct?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    passwords_changed = forms.TypedChoiceField(
-        label="Were passwords changed after every change of staff?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
-    two_factor_on = forms.TypedChoiceField(
-        label="Is two-factor authentication switched on?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-    )
+class AuditForm(_SubmitForm):
+    submit_label = "Submit audit"
+    still_needed = _yes_no("Is the account still needed?")
+    activity_ok = _yes_no("Has it been active and monitored regularly?")
+    admins_correct = _yes_no("Is the list of administrators correct?")
+    passwords_changed = _yes_no("Were passwords changed after every change of staff?")
+    two_factor_on = _yes_no("Is two-factor authentication switched on?")
+    guidelines_displayed = _yes_no("Are the posting guidelines displayed on the account?")
     incidents = forms.CharField(
         label="Incidents this year (leave empty if none)",
         required=False,
@@ -318,13 +194,9 @@ class AuditForm(forms.Form):
     )
     field_order = AUDIT_ANSWER_FIELDS
 
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Submit audit")
 
-
-class CloseForm(forms.Form):
+class CloseForm(_SubmitForm):
+    submit_label = "Close account"
     status = forms.ChoiceField(
         label="Close as",
         choices=[
@@ -335,21 +207,12 @@ class CloseForm(forms.Form):
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Close account")
 
-
-class KeepForm(forms.Form):
+class KeepForm(_SubmitForm):
+    submit_label = "Keep the account"
     reason = forms.CharField(
         label="Why the account stays open", widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Keep the account")
 
 
 class WithdrawForm(forms.Form):
@@ -361,7 +224,8 @@ class WithdrawForm(forms.Form):
     )
 
 
-class RegisterExistingForm(forms.Form):
+class RegisterExistingForm(_SubmitForm):
+    submit_label = "Register the account"
     """Comms enter an account that predates the portal; the service checks the rules."""
 
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label="Unit")
@@ -397,4 +261,3 @@ class RegisterExistingForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")
         _choices(self, "administrators").queryset = staff_users()
-        self.helper = _helper("Register the account")

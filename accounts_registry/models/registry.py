@@ -1,4 +1,4 @@
-"""Official social media accounts of the university and who administers them."""
+"""The registry proper: official accounts, requests with their decisions, the access log."""
 
 from __future__ import annotations
 
@@ -68,6 +68,12 @@ class OfficialAccount(models.Model):
     flag_reason = models.CharField(max_length=255, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
+    guidelines_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an admin confirmed the posting guidelines are shown."
+    )
+    guidelines_confirmed_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     PUBLIC_STATUSES = (Status.ACTIVE, Status.FLAGGED)
     OPEN_STATUSES = PUBLIC_STATUSES
@@ -336,6 +342,9 @@ class AnnualAudit(models.Model):
         null=True, help_text="Passwords changed since the last change of staff."
     )
     two_factor_on = models.BooleanField(null=True)
+    guidelines_displayed = models.BooleanField(
+        null=True, help_text="The posting guidelines are displayed on the account (001 §6.1.8)."
+    )
     incidents = models.TextField(blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
