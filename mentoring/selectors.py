@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, F, Func, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from alumni.api import graduate_status_annotation
 from mentoring.models import (
     ApplicationStatus,
     Concern,
@@ -113,9 +114,11 @@ def access_mentee_application_or_404(
 
 
 def mentors_for_admin(*, programme: Programme) -> QuerySet[MentorApplication]:
-    """A programme's mentors with how many active partnerships each has (``matched``)."""
+    """A programme's mentors with how many active partnerships each has (``matched``) and their
+    graduate verification status (``graduate_status``: None means pending)."""
     return programme.mentor_applications.annotate(
-        matched=Count("partnerships", filter=Q(partnerships__status=Partnership.Status.ACTIVE))
+        matched=Count("partnerships", filter=Q(partnerships__status=Partnership.Status.ACTIVE)),
+        graduate_status=graduate_status_annotation("user_id"),
     ).order_by("name")
 
 

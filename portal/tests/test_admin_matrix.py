@@ -53,6 +53,9 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "accounts_registry.Handover": (*VIEW_ONLY, frozenset()),
     "accounts_registry.ActivityRecord": (*VIEW_ONLY, frozenset()),
     "accounts_registry.AnnualAudit": (*VIEW_ONLY, frozenset()),
+    # Alumni: records change by import, verifications through the queue's services.
+    "alumni.AlumniRecord": (*VIEW_ONLY, frozenset()),
+    "alumni.Verification": (*VIEW_ONLY, frozenset({"rematch"})),
     # Groups: details through group_create/update, status and seat ends through actions.
     "groups.AlumniGroup": (
         True,
