@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
@@ -21,6 +23,7 @@ from portal.permissions import AnyUser, has_role
 from portal.roles import Role
 
 _CACHE = "_alumni_status"
+SHOWN_STATUS_SECONDS = 300
 NOT_VERIFIED = "Your graduate status has not been verified yet, so you cannot do this until it is."
 
 
@@ -47,9 +50,31 @@ def is_verified_alumnus(user: AnyUser) -> bool:
     return verification_status(user) == Verification.Status.VERIFIED
 
 
+def _shared_key(user_id: int) -> str:
+    return f"alumni:status:{user_id}"
+
+
+def verification_status_shown(user: AnyUser) -> str | None:
+    """``verification_status`` for menus and panels shown on every page, from the shared cache
+    (no query per page). Gates never use it: services ask ``is_verified_alumnus``."""
+    if not user.is_authenticated or not has_role(user, Role.ALUMNUS):
+        return None
+    key = _shared_key(user.pk)
+    status = cache.get(key)
+    if status is None:
+        status = verification_status(user)
+        cache.set(key, status, timeout=SHOWN_STATUS_SECONDS)
+    return str(status)
+
+
 def forget_verification(user: AnyUser) -> None:
+    """Drop what is cached of ``user``'s status (after the change commits, for the shared cache)."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
+    if user.pk is not None:
+        key = _shared_key(user.pk)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
 
 
 def statuses_of(user_ids: Iterable[int]) -> dict[int, str]:

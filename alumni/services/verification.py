@@ -143,6 +143,7 @@ def _apply_details(
     verification.due_at = _due(now)
     verification.reason = ""
     verification.save(update_fields=[*DETAIL_FIELDS, "status", "requested_at", "due_at", "reason"])
+    forget_verification(verification.user)
     audit_record(
         actor=actor,
         action="alumni.verification.requested",

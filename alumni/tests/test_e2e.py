@@ -23,6 +23,7 @@ PASSWORD = "a-long-unusual-passphrase"
 
 
 def _sign_up(page: Any, email: str, first: str, last: str, former: str, year: str) -> None:
+    page.context.clear_cookies()  # signed out: allauth sends signed-in visitors away
     page.goto("/accounts/signup/")
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
