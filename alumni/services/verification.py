@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -90,17 +90,12 @@ def _set_verified(
     verification.reason = ""
     verification.decided_at = timezone.now()
     verification.decided_by = actor
-    verification.save(
-        update_fields=[
-            "status",
-            "method",
-            "record",
-            "evidence",
-            "reason",
-            "decided_at",
-            "decided_by",
-        ]
-    )
+    fields = ["status", "method", "record", "evidence", "reason", "decided_at", "decided_by"]
+    try:
+        with transaction.atomic():  # a savepoint: the unique record constraint decides races
+            verification.save(update_fields=fields)
+    except IntegrityError as exc:
+        raise AlumniError("This record already verifies another account.", field="record") from exc
     forget_verification(verification.user)
     audit_record(
         actor=actor,
@@ -136,8 +131,14 @@ def _apply_details(
     old_status = verification.status
     if record is not None:
         verification.save(update_fields=list(DETAIL_FIELDS))
-        _set_verified(verification, actor=actor, method=method, record=record)
-        return verification
+        try:
+            _set_verified(verification, actor=actor, method=method, record=record)
+        except AlumniError:
+            # Another account took the record at the same instant: pending, like any miss.
+            verification.refresh_from_db()
+            old_status = verification.status
+        else:
+            return verification
     verification.status = Verification.Status.PENDING
     verification.requested_at = now
     verification.due_at = _due(now)
