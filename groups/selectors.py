@@ -39,13 +39,8 @@ def plan_year(now: datetime | None = None) -> int:
 
 def consenting_member_count(group: AlumniGroup) -> int:
     """How many members would receive the group's email: a count, never who."""
-    return Membership.objects.filter(
-        group=group,
-        left_at__isnull=True,
-        email_consent=True,
-        user__is_active=True,
-        user_id__in=verified_user_ids(),
-    ).count()
+    live = Q(left_at__isnull=True, email_consent=True, user__is_active=True)
+    return group.memberships.filter(live, user_id__in=verified_user_ids()).count()
 
 
 def latest_communication(req: GroupRequest) -> Communication | None:

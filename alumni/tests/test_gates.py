@@ -189,15 +189,18 @@ def test_the_group_page_explains_and_links_and_a_join_post_is_refused(client: Cl
     assert not Membership.objects.filter(user=person).exists()
 
 
-def test_the_mentor_form_sends_a_pending_graduate_back_with_the_reason(client: Client) -> None:
+def test_the_mentor_form_refuses_a_pending_graduate_with_the_reason(client: Client) -> None:
     programme = make_programme()
     person = make_pending()
     client.force_login(person)
-    response = client.post(reverse("mentoring:apply_mentor", args=[programme.pk]), MENTOR_DATA)
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(reverse("mentoring:programme", args=[programme.pk])).content.decode()
     assert "Only verified graduates can apply as mentors" in page
     assert 'href="/alumni/verification/"' in page
+    assert reverse("mentoring:apply_mentor", args=[programme.pk]) not in page
+    response = client.post(reverse("mentoring:apply_mentor", args=[programme.pk]), MENTOR_DATA)
+    refused = response.content.decode()
+    assert "Only verified graduates can apply as mentors" in refused
+    assert '<a href="/alumni/verification/">' in refused
     assert not MentorApplication.objects.filter(user=person).exists()
 
 

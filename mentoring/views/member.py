@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from alumni.api import is_verified_alumnus, verification_status
+from alumni.api import verification_status
 from mentoring import forms, selectors
 from mentoring.models import MenteeApplication, MentorApplication, Partnership, SurveyResponse
 from mentoring.permissions import (
@@ -96,8 +96,6 @@ def _apply(request: AuthenticatedHttpRequest, pk: int, side: str) -> HttpRespons
     if not programme.accepting_applications(timezone.localdate()):
         messages.error(request, "This programme is not accepting applications at the moment.")
         return redirect("mentoring:programme", pk=programme.pk)
-    if side == "mentor" and not is_verified_alumnus(user):
-        return redirect("mentoring:programme", pk=programme.pk)  # the page says why
     initial: dict[str, Any] = {"name": user.get_full_name()}
     initial["email" if side == "mentor" else "university_email"] = user.email
     form = form_class(request.POST or None, initial=initial)
