@@ -54,16 +54,17 @@ def seed(ctx: DemoContext) -> None:
     pending = ensure_user(
         ctx, email=email, first_name=first, last_name=last, roles=(Role.ALUMNUS,), verify=False
     )
-    verification_start(
-        user_id=pending.pk,
-        details=Details(
-            given_names=first,
-            family_name=last,
-            graduation_year=2019,
-            programme="MSc Data Science",
-            birth_year=1994,
-        ),
-    )
+    if not Verification.objects.filter(user=pending).exists():  # seeding twice changes nothing
+        verification_start(
+            user_id=pending.pk,
+            details=Details(
+                given_names=first,
+                family_name=last,
+                graduation_year=2019,
+                programme="MSc Data Science",
+                birth_year=1994,
+            ),
+        )
     ctx.users["pending_graduate"] = pending
     verified = Verification.objects.filter(status=Verification.Status.VERIFIED).count()
     ctx.log(f"alumni: {len(RECORDS)} records, {verified} verified, 1 pending graduate")
