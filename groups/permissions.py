@@ -6,6 +6,7 @@ at the user's role, so a rule that comes to depend on the object changes here al
 
 from __future__ import annotations
 
+from alumni.api import is_verified_alumnus
 from groups.models import COMMITTEE_PERM, AlumniGroup, GroupRequest
 from portal.permissions import AnyUser, has_object_role, has_role, role_required
 from portal.roles import Role
@@ -20,7 +21,12 @@ def is_committee_member(user: AnyUser, group: AlumniGroup) -> bool:
 
 
 def can_join_group(user: AnyUser, group: AlumniGroup) -> bool:
-    return has_role(user, Role.ALUMNUS) and group.status == AlumniGroup.Status.ACTIVE
+    """Verified graduates only (a pending one is refused by the service with the reason)."""
+    return (
+        has_role(user, Role.ALUMNUS)
+        and group.status == AlumniGroup.Status.ACTIVE
+        and is_verified_alumnus(user)
+    )
 
 
 def can_submit_request(user: AnyUser, group: AlumniGroup) -> bool:

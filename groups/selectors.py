@@ -11,6 +11,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_stubs_ext import WithAnnotations
 
+from alumni.api import verified_user_ids
 from groups.models import (
     COMMITTEE_PERM,
     AlumniGroup,
@@ -38,9 +39,8 @@ def plan_year(now: datetime | None = None) -> int:
 
 def consenting_member_count(group: AlumniGroup) -> int:
     """How many members would receive the group's email: a count, never who."""
-    return Membership.objects.filter(
-        group=group, left_at__isnull=True, email_consent=True, user__is_active=True
-    ).count()
+    live = Q(left_at__isnull=True, email_consent=True, user__is_active=True)
+    return group.memberships.filter(live, user_id__in=verified_user_ids()).count()
 
 
 def latest_communication(req: GroupRequest) -> Communication | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alumni.api import is_verified_alumnus
 from mentoring.models import Partnership, SurveyResponse
 from portal.permissions import AnyUser, has_role
 from portal.roles import Role
@@ -13,7 +14,8 @@ def can_manage_mentoring(user: AnyUser) -> bool:
 
 
 def can_apply_as_mentor(user: AnyUser) -> bool:
-    return has_role(user, Role.ALUMNUS)
+    """Mentors are verified graduates (002: the institution's own alumni)."""
+    return has_role(user, Role.ALUMNUS) and is_verified_alumnus(user)
 
 
 def can_apply_as_mentee(user: AnyUser) -> bool:

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from alumni.api import graduate_status_annotation
 from mentoring.models import (
     REPORTER_STATUS_LABELS,
     ApplicationStatus,
@@ -149,9 +150,11 @@ def own_applications_by_programme(
 
 
 def mentors_for_admin(*, programme: Programme) -> QuerySet[MentorApplication]:
-    """A programme's mentors with how many active partnerships each has (``matched``)."""
+    """A programme's mentors with how many active partnerships each has (``matched``) and their
+    graduate verification status (``graduate_status``: None means pending)."""
     return programme.mentor_applications.annotate(
-        matched=Count("partnerships", filter=Q(partnerships__status=Partnership.Status.ACTIVE))
+        matched=Count("partnerships", filter=Q(partnerships__status=Partnership.Status.ACTIVE)),
+        graduate_status=graduate_status_annotation("user_id"),
     ).order_by("name")
 
 

@@ -84,9 +84,18 @@ class DemoContext:
 
 
 def ensure_user(
-    ctx: DemoContext, *, email: str, first_name: str, last_name: str, roles: tuple[Role, ...] = ()
+    ctx: DemoContext,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: tuple[Role, ...] = (),
+    verify: bool = True,
 ) -> User:
     """Create (or find) a verified demo user with ``roles``; staff get the demo TOTP.
+
+    A demo alumnus is also a verified graduate (``alumni.api.verify_by_system``) unless
+    ``verify=False``: the alumni demo verifies the platform's alumni against their records.
 
     Roles are granted through ``portal.people`` by the demo superuser (audited, and a no-op
     when already held), so the People and roles page shows who granted what.
@@ -107,6 +116,10 @@ def ensure_user(
             role_grant_by_system(user_id=user.pk, role=role)
     if any(role in roles for role in (Role.STAFF,)) and not has_totp(user):
         totp_enrol(user, DEMO_TOTP_SECRET)
+    if verify and Role.ALUMNUS in roles:
+        from alumni.api import verify_by_system
+
+        verify_by_system(user)
     return user
 
 
@@ -131,8 +144,9 @@ def seed(ctx: DemoContext) -> None:
         totp_enrol(admin, DEMO_TOTP_SECRET)
     ctx.users["superuser"] = admin
     for key, (email, first, last, roles) in PEOPLE.items():
+        # The alumni demo verifies these against their records (as a sign-up would).
         ctx.users[key] = ensure_user(
-            ctx, email=email, first_name=first, last_name=last, roles=roles
+            ctx, email=email, first_name=first, last_name=last, roles=roles, verify=False
         )
     approver_appoint(
         actor=ctx.users["portal_admin"],

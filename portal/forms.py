@@ -30,6 +30,25 @@ class SignupForm(forms.Form):
         choices=[(ALUMNUS, "A graduate of the university"), (STUDENT, "A current student")],
         widget=forms.RadioSelect,
     )
+    # Graduates only: what they are matched on against the alumni records (see alumni.matching).
+    former_name = forms.CharField(
+        label="Graduates: family name when you graduated, if different",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    graduation_year = forms.IntegerField(
+        label="Graduates: year you graduated", required=False, min_value=1900, max_value=2100
+    )
+    programme = forms.CharField(
+        label="Graduates: programme you studied (e.g. MSc Economics)",
+        max_length=200,
+        required=False,
+    )
+    birth_year = forms.IntegerField(
+        label="Graduates: year of birth", required=False, min_value=1900, max_value=2100
+    )
+    GRADUATE_FIELDS = ("graduation_year", "programme", "birth_year")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -40,6 +59,10 @@ class SignupForm(forms.Form):
                 "relationship",
                 f"Current students sign up with their university address (@{domain}).",
             )
+        if cleaned.get("relationship") == self.ALUMNUS:
+            for name in self.GRADUATE_FIELDS:
+                if name in cleaned and cleaned.get(name) in (None, ""):
+                    self.add_error(name, "Graduates give this so we can find their record.")
         return cleaned
 
     def signup(self, request: HttpRequest, user: User) -> None:
@@ -52,6 +75,21 @@ class SignupForm(forms.Form):
         is_student = self.cleaned_data["relationship"] == self.STUDENT
         role_grant_at_signup(user_id=user.pk, role=Role.STUDENT if is_student else Role.ALUMNUS)
         forget_roles(user)
+        if not is_student:
+            from alumni.api import verification_start_at_signup
+
+            data = self.cleaned_data
+            verification_start_at_signup(
+                user_id=user.pk,
+                details={
+                    "given_names": data["first_name"],
+                    "family_name": data["last_name"],
+                    "former_name": data.get("former_name") or "",
+                    "graduation_year": data.get("graduation_year"),
+                    "programme": data.get("programme") or "",
+                    "birth_year": data.get("birth_year"),
+                },
+            )
 
 
 ROLE_CHOICES = [(role.value, role.value) for role in Role]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "portal",
+    "alumni",
     "groups",
     "accounts_registry",
     "mentoring",
@@ -71,7 +72,7 @@ INSTALLED_APPS = [
 ]
 
 # The portal's own apps, in the order their navigation, dashboards and demo data are assembled.
-PORTAL_APPS = ["portal", "groups", "accounts_registry", "mentoring", "moderation"]
+PORTAL_APPS = ["portal", "alumni", "groups", "accounts_registry", "mentoring", "moderation"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -183,6 +184,8 @@ PORTAL_RATE_LIMITS = {
     "unsubscribe": os.environ.get("PORTAL_UNSUBSCRIBE_LIMIT", "20/m"),
     "moderation_api": os.environ.get("PORTAL_MODERATION_API_LIMIT", "120/m"),
     "monitoring_api": os.environ.get("PORTAL_MONITORING_API_LIMIT", "60/m"),
+    # Graduate details tried against the alumni records, per address and per account.
+    "alumni_verification": os.environ.get("PORTAL_ALUMNI_VERIFICATION_LIMIT", "10/h"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -325,6 +328,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "portal.tasks.deliver_pending_email", "schedule": 60.0},
     "groups-sla-reminders": {
         "task": "groups.tasks.send_sla_reminders",
+        "schedule": timedelta(minutes=15),
+    },
+    "alumni-verification-reminders": {
+        "task": "alumni.tasks.send_verification_reminders",
         "schedule": timedelta(minutes=15),
     },
     "groups-dispatch-communications": {

@@ -43,6 +43,7 @@ urlpatterns = [
     # Before the admin's own URLs: its sign-in goes through allauth (limits, two-factor).
     path("admin/login/", views_auth.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("alumni/", include("alumni.urls")),
     path("groups/", include("groups.urls")),
     path("social/", include("accounts_registry.urls")),
     path("mentoring/", include("mentoring.urls")),

@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from portal.errors import DomainError
 from portal.models import User
@@ -31,13 +32,17 @@ def current_user(request: HttpRequest) -> User:
 
 def report_error(request: HttpRequest, exc: DomainError, form: BaseForm | None = None) -> None:
     """Show a refused action on its form field when there is one, else above the form or as a
-    message."""
+    message; the error's ``link`` (if any) follows the message."""
+    text: str = exc.message
+    if exc.link is not None:
+        url, label = exc.link
+        text = format_html('{} <a href="{}">{}</a>', exc.message, url, label)
     if form is not None and exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
+        form.add_error(exc.field, text)
     elif form is not None:
-        form.add_error(None, exc.message)
+        form.add_error(None, text)
     else:
-        messages.error(request, exc.message)
+        messages.error(request, text)
 
 
 def call_service(

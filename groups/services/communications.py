@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from alumni.api import verified_user_ids
 from groups.errors import GroupsError
 from groups.models import Communication, Delivery, GroupRequest, Membership
 from groups.services.rules import require_staff
@@ -99,7 +100,11 @@ def communication_create(*, actor: User, request_id: int, subject: str, body: st
             raise GroupsError("This request's email has already been sent.")
         recipients = list(
             Membership.objects.filter(
-                group=req.group, left_at__isnull=True, email_consent=True, user__is_active=True
+                group=req.group,
+                left_at__isnull=True,
+                email_consent=True,
+                user__is_active=True,
+                user_id__in=verified_user_ids(),  # a pending graduate receives no alumni mail
             )
             .order_by("user_id")
             .values_list("pk", "user_id")

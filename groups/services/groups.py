@@ -14,6 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from alumni.api import (
+    NOT_VERIFIED,
+    is_verified_alumnus,
+    not_verified_error_link,
+    verification_status,
+)
 from groups.errors import GroupsError
 from groups.models import COMMITTEE_PERM, AlumniGroup, CommitteeMembership, ConsentEvent, Membership
 from groups.permissions import can_join_group
@@ -88,6 +94,12 @@ def committee_appoint(
     user = User.objects.filter(pk=user_id).first()
     if user is None or not has_role(user, Role.ALUMNUS):
         raise GroupsError("Committee members must be registered alumni.", field="email")
+    if not is_verified_alumnus(user):
+        raise GroupsError(
+            "Committee members must be verified graduates; this person's graduate status is "
+            f"{verification_status(user)}. Decide it in the verification queue first.",
+            field="email",
+        )
     with transaction.atomic():
         group = lock_group(group_id)
         seat = CommitteeMembership.objects.filter(
@@ -141,11 +153,20 @@ def committee_end(*, actor: User, seat_id: int) -> CommitteeMembership:
 # --- Membership and consent -------------------------------------------------------------------
 
 
+def _require_verified(actor: User, what: str) -> None:
+    """A graduate whose status is pending (or refused) is told why, with where to see it."""
+    if has_role(actor, Role.ALUMNUS) and not is_verified_alumnus(actor):
+        raise GroupsError(
+            f"Only verified graduates can {what}. {NOT_VERIFIED}", link=not_verified_error_link()
+        )
+
+
 def membership_join(*, actor: User, group_id: int, consent: bool = False) -> Membership:
     """``actor`` joins the group; consent to emails is a separate, explicit choice."""
     with transaction.atomic():
         # The group's lock makes two joins by one person at once a single membership.
         group = lock_group(group_id)
+        _require_verified(actor, "join an alumni group")
         if not can_join_group(actor, group):
             raise GroupsError("Only registered alumni can join an active group.")
         membership = (
@@ -205,6 +226,7 @@ def consent_give(*, actor: User, membership_id: int) -> Membership:
         )
         if membership.left_at is not None:
             raise GroupsError("Join the group again before agreeing to its emails.")
+        _require_verified(actor, "agree to a group's emails")
         if not membership.email_consent:
             _set_consent(membership, given=True, source=ConsentEvent.Source.PORTAL, actor=actor)
     return membership

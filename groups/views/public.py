@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from icalendar import Calendar, Event
 
+from alumni.api import verification_status
 from groups.models import AlumniGroup, ConsentEvent, GroupRequest
 from groups.permissions import can_join_group, is_committee_member
 from groups.selectors import (
@@ -64,6 +65,7 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
             "events": public_events(group=group).filter(event_start__gte=now)[:20],
             "membership": membership,
             "can_join": can_join_group(request.user, group),
+            "graduate_status": verification_status(request.user),
             "is_committee": is_committee_member(request.user, group),
             "consent_wording": CONSENT_WORDING.format(group=group.name),
         },

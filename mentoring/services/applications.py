@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from alumni.api import NOT_VERIFIED, is_verified_alumnus, not_verified_error_link, record_facts
 from mentoring.errors import MentoringError
 from mentoring.models import (
     ApplicationStatus,
@@ -20,6 +21,8 @@ from mentoring.permissions import can_apply_as_mentee, can_apply_as_mentor
 from mentoring.services.common import institution_email_ok, today
 from portal.audit import audit_record
 from portal.models import User
+from portal.permissions import has_role
+from portal.roles import Role
 
 # The fields each submit applies, in the order the forms show them (the forms use these lists).
 MENTOR_FIELDS = (
@@ -64,6 +67,11 @@ def mentor_application_submit(
     *, actor: User, programme_id: int, data: Mapping[str, Any]
 ) -> MentorApplication:
     """An alumnus volunteers; each commitment of 002 §1 a-f must be accepted on its own."""
+    if has_role(actor, Role.ALUMNUS) and not is_verified_alumnus(actor):
+        raise MentoringError(
+            f"Only verified graduates can apply as mentors. {NOT_VERIFIED}",
+            link=not_verified_error_link(),
+        )
     if not can_apply_as_mentor(actor):
         raise MentoringError("Only alumni can apply as mentors.")
     programme = _open_programme(programme_id)
@@ -73,6 +81,11 @@ def mentor_application_submit(
     if not 1 <= int(data["capacity"]) <= 3:
         raise MentoringError("You can mentor between one and three students.", field="capacity")
     values = {k: data[k] for k in MENTOR_FIELDS if k in data}
+    facts = record_facts(actor)
+    if facts is not None:
+        # The institution's record, not what was typed, is what partners see (002 §4c-d).
+        values["courses"] = ", ".join(facts.programmes)
+        values["graduation_year"] = max(facts.graduation_years)
     try:
         with transaction.atomic():
             application = MentorApplication.objects.create(

@@ -6,13 +6,14 @@ single place where application fields become matching profiles.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from alumni.api import verified_user_ids
 from mentoring.errors import MentoringError
 from mentoring.matching import MenteeProfile, MentorProfile, assign, explain, score_matrix
 from mentoring.models import (
@@ -36,6 +37,27 @@ from mentoring.sharing import (
 from portal.audit import audit_record
 from portal.mail import email_queue
 from portal.models import User
+
+
+def unverified_mentors(programme: Programme) -> list[MentorApplication]:
+    """Submitted mentor applications left out of matching: their graduate status is not verified."""
+    return list(
+        programme.mentor_applications.filter(status=ApplicationStatus.SUBMITTED)
+        .exclude(user_id__in=verified_user_ids())
+        .order_by("name")
+    )
+
+
+def _require_verified_mentors(applications: Iterable[MentorApplication]) -> None:
+    found = list(applications)
+    verified = set(verified_user_ids().filter(user_id__in=[a.user_id for a in found]))
+    names = [a.name for a in found if a.user_id not in verified]
+    if names:
+        raise MentoringError(
+            "Mentors must be verified graduates; not verified: "
+            + ", ".join(sorted(names))
+            + ". Their verification is decided in the graduate verification queue."
+        )
 
 
 def mentor_profile(application: MentorApplication, capacity: int) -> MentorProfile:
@@ -72,8 +94,11 @@ def _candidates(
     if only is not None:
         pending = pending.filter(pk__in=only)
     mentees = list(pending.order_by("pk"))
+    # A mentor whose graduate status is not verified is never proposed (see unverified_mentors).
     mentors = (
-        programme.mentor_applications.filter(status=ApplicationStatus.SUBMITTED)
+        programme.mentor_applications.filter(
+            status=ApplicationStatus.SUBMITTED, user_id__in=verified_user_ids()
+        )
         .annotate(
             taken=Count("partnerships", filter=Q(partnerships__status=Partnership.Status.ACTIVE))
         )
@@ -219,6 +244,8 @@ def match_constraint_set(
         raise MentoringError("Both applications must belong to this programme.")
     if kind not in MatchConstraint.Kind.values:
         raise MentoringError("Unknown kind of override.")
+    if kind == MatchConstraint.Kind.PIN:
+        _require_verified_mentors([mentor_application])
     with transaction.atomic():
         constraint, _created = MatchConstraint.objects.update_or_create(
             mentee_application=mentee_application,
@@ -272,6 +299,9 @@ def match_run_confirm(*, actor: User, match_run_id: int) -> list[Partnership]:
         )
         if busy:
             raise MentoringError("Some mentees were matched since this run; run matching again.")
+        _require_verified_mentors(
+            MentorApplication.objects.filter(pk__in=[p.mentor_application_id for p in pairs])
+        )
         created = Partnership.objects.bulk_create(
             [
                 Partnership(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from alumni import demo as alumni_demo
 from mentoring import demo
 from mentoring.models import MatchRun, MenteeApplication, MentorApplication, Partnership, Programme
 from mentoring.sharing import mentor_card_for_mentee
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_is_idempotent_and_pairs_the_demo_users() -> None:
     ctx = platform_demo.DemoContext(password="demo-pass-123", log=lambda _m: None)
     platform_demo.seed(ctx)
+    alumni_demo.seed(ctx)  # seed_demo's order: the demo mentor is a verified graduate
     demo.seed(ctx)
     counts = [
         m.objects.count()

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from alumni.api import verification_status
 from mentoring import forms, selectors
 from mentoring.models import MenteeApplication, MentorApplication, Partnership, SurveyResponse
 from mentoring.permissions import (
@@ -74,6 +75,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "programme": programme,
             "open": programme.accepting_applications(timezone.localdate()),
             "can_mentor": can_apply_as_mentor(user),
+            "graduate_status": verification_status(user),
             "can_mentee": can_apply_as_mentee(user),
             "applied": selectors.own_applications_by_programme(user=user, programme=programme),
         },
@@ -393,8 +395,5 @@ def my_concerns(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One of my concerns: when it was received and each change of status (404 for others)."""
     concern = selectors.access_own_concern_or_404(current_user(request), pk)
-    return render(
-        request,
-        "mentoring/my_concern.html",
-        {"concern": concern, "history": selectors.concern_status_history(concern=concern)},
-    )
+    history = selectors.concern_status_history(concern=concern)
+    return render(request, "mentoring/my_concern.html", {"concern": concern, "history": history})

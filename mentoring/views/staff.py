@@ -146,6 +146,14 @@ def match_run_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
     if not done or run is None:
         return redirect("mentoring:admin_programme", pk=programme.pk)
+    left_out = matching_services.unverified_mentors(programme)
+    if left_out:
+        messages.warning(
+            request,
+            "Left out of matching, as their graduate status is not verified: "
+            + ", ".join(a.name for a in left_out)
+            + ".",
+        )
     return redirect("mentoring:match_run", pk=run.pk)
 
 

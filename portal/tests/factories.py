@@ -28,7 +28,8 @@ class OrgUnitFactory(factory.django.DjangoModelFactory[OrgUnit]):
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
-    """A verified user. ``roles=[Role.X, ...]``; staff roles get a TOTP authenticator.
+    """A verified user. ``roles=[Role.X, ...]``; staff roles get a TOTP authenticator; an
+    alumnus is a verified graduate (``graduate_verified=False`` leaves them pending).
 
     Pass ``totp=False`` to make a staff user who has not enrolled two-factor yet.
     """
@@ -53,6 +54,16 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         for role in extracted or ():
             grant_role(cast(User, self), role)
+
+    @factory.post_generation
+    def graduate_verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """An alumnus is a verified graduate unless ``graduate_verified=False`` (then pending,
+        as after a sign-up that matched no record)."""
+        from alumni.api import verify_by_system
+
+        user = cast(User, self)
+        if create and extracted is not False and user.groups.filter(name=Role.ALUMNUS).exists():
+            verify_by_system(user)
 
     @factory.post_generation
     def totp(self, create: bool, extracted: Any, **kwargs: Any) -> None:

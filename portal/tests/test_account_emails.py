@@ -42,6 +42,9 @@ def test_sign_up_email_names_the_portal(
                 "first_name": "Grace",
                 "last_name": "Hopper",
                 "relationship": "alumnus",
+                "graduation_year": "2015",
+                "programme": "MSc Economics",
+                "birth_year": "1990",
             },
         )
     assert response.status_code == 302

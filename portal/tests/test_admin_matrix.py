@@ -59,6 +59,9 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "accounts_registry.TrainingRecord": (*VIEW_ONLY, frozenset()),
     "accounts_registry.PolicyAcknowledgement": (*VIEW_ONLY, frozenset()),
     "accounts_registry.GovernanceSettings": (*VIEW_ONLY, frozenset()),
+    # Alumni: records change by import, verifications through the queue's services.
+    "alumni.AlumniRecord": (*VIEW_ONLY, frozenset()),
+    "alumni.Verification": (*VIEW_ONLY, frozenset({"rematch"})),
     # Groups: details through group_create/update, status and seat ends through actions.
     "groups.AlumniGroup": (
         True,

@@ -34,6 +34,9 @@ def test_alumnus_signs_up_verifies_email_and_gets_the_alumnus_role(
                 "first_name": "Ada",
                 "last_name": "Lovelace",
                 "relationship": "alumnus",
+                "graduation_year": "2015",
+                "programme": "MSc Economics",
+                "birth_year": "1990",
             },
         )
     assert response.status_code == 302

@@ -17,7 +17,7 @@ from portal import wording
 from portal.tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ["portal", "groups", "accounts_registry", "mentoring", "moderation"]
+SOURCE_DIRS = ["portal", "groups", "accounts_registry", "mentoring", "moderation", "alumni"]
 
 # f-string codes (as written in the source) -> every code they produce.
 BUILT_CODES: dict[str, set[str]] = {
@@ -53,6 +53,14 @@ BUILT_CODES: dict[str, set[str]] = {
     "moderation.escalation.reminded.{stage}": {
         "moderation.escalation.reminded.reply_due",
         "moderation.escalation.reminded.comms",
+    },
+    "accounts_registry.discovered.{decision}": {
+        f"accounts_registry.discovered.{decision}"
+        for decision in ("unregistered", "personal", "impersonation", "unrelated")
+    },
+    "accounts_registry.guidelines.{...}": {
+        "accounts_registry.guidelines.confirmed",
+        "accounts_registry.guidelines.missing",
     },
     "portal.admin.{model}.{verb}": {
         f"portal.admin.{model}.{verb}"

@@ -1,0 +1,1 @@
+"""Writes of the alumni app: ``records`` (the CRM import) and ``verification`` (the queue)."""
