@@ -74,7 +74,7 @@ def _check_client_version(tool: str, config: dict[str, Any]) -> None:
     except (OSError, subprocess.CalledProcessError) as exc:
         raise BackupError(f"{tool} is not available: {exc}") from exc
     server = _psql_scalar(config, "SHOW server_version")
-    if _major(client.split(")")[-1]) < _major(server):
+    if _major(client.split("(PostgreSQL)")[-1]) < _major(server):
         raise BackupError(f"{tool} ({client.strip()}) is older than the server ({server}).")
 
 
