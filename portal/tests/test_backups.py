@@ -107,7 +107,7 @@ def _sqlite_snapshot(conn: sqlite3.Connection) -> dict[str, Any]:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite variant needs SQLite")
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the online backup waits for open write transactions
 def test_sqlite_backup_restores_into_a_fresh_database(tmp_path: Path) -> None:
     make_subject()
     path = backup_create(output=tmp_path / "portal.sqlite3")
