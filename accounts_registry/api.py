@@ -6,22 +6,38 @@ Who administers an official account has one source of truth: the open rows of th
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from typing import Any
 
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from portal.dataprotection.registry import Blocker
 from portal.models import User
 from portal.permissions import AnyUser, has_role
 from portal.roles import Role
 
-from .models import AdminAssignment, OfficialAccount
+from .models import (
+    AccountRequest,
+    AdminAssignment,
+    ApprovalDecision,
+    Handover,
+    OfficialAccount,
+    RequestedAdministrator,
+)
+
+ERASED_TEXT = "[removed: the author's personal data were erased]"
 
 __all__ = [
     "OfficialAccount",
     "accounts_administered_by",
     "current_admins",
+    "erase_personal_data",
+    "erasure_blockers",
     "is_account_admin",
     "is_comms",
     "official_accounts",
     "open_accounts",
+    "personal_data",
 ]
 
 
@@ -67,3 +83,90 @@ def current_admins(*, account: OfficialAccount) -> list[User]:
         account=account, user=OuterRef("pk"), revoked_at__isnull=True
     )
     return list(User.objects.filter(Exists(current)).order_by("last_name", "first_name", "email"))
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Requests they made, administrator roles (the access log), decisions and handovers."""
+    return {
+        "account_requests": [
+            {
+                "proposed_name": r.proposed_name,
+                "proposed_handle": r.proposed_handle,
+                "unit": r.unit.name,
+                "status": r.get_status_display(),
+                "created_at": r.created_at,
+            }
+            for r in AccountRequest.objects.filter(requester=user).select_related("unit")
+        ],
+        "named_as_administrator": [
+            {"request": r.request.proposed_name, "acknowledged_at": r.acknowledged_at}
+            for r in RequestedAdministrator.objects.filter(user=user).select_related("request")
+        ],
+        "access_log": [
+            {
+                "account": str(a.account),
+                "granted_at": a.granted_at,
+                "revoked_at": a.revoked_at,
+                "reason": a.reason,
+            }
+            for a in AdminAssignment.objects.filter(user=user).select_related("account")
+        ],
+        "decisions_made": [
+            {
+                "request": d.request.proposed_name,
+                "slot": d.get_slot_display(),
+                "decision": d.get_decision_display(),
+                "reason": d.reason,
+                "at": d.decided_at,
+            }
+            for d in ApprovalDecision.objects.filter(decided_by=user).select_related("request")
+        ],
+        "handovers": [
+            {"account": str(h.account), "note": h.note, "at": h.at}
+            for h in Handover.objects.filter(Q(leaving=user) | Q(by=user)).select_related("account")
+        ],
+    }
+
+
+def erasure_blockers(user: User) -> list[Blocker]:
+    """An open account they keep compliant (one of two admins) stops any erasure: hand it over
+    first (004 §4.20). Their pending account requests are obligations."""
+    held = accounts_administered_by(user=user).annotate(
+        admins=Count("assignments", filter=Q(assignments__revoked_at__isnull=True))
+    )
+    blockers = [
+        Blocker(
+            "accounts_registry",
+            f"Administers {account} with only {account.admins} administrators: hand it over first.",
+            hard=True,
+        )
+        for account in held
+        if account.admins <= 2
+    ]
+    blockers += [
+        Blocker(
+            "accounts_registry",
+            f"Administers {account}: the access log must record a handover first.",
+        )
+        for account in held
+        if account.admins > 2
+    ]
+    blockers += [
+        Blocker(
+            "accounts_registry", f"Account request “{req.proposed_name}” is awaiting decisions."
+        )
+        for req in AccountRequest.objects.filter(
+            requester=user, status=AccountRequest.Status.PENDING
+        )
+    ]
+    return blockers
+
+
+def erase_personal_data(user: User, pseudonym: str) -> list[str]:
+    """Handover notes they wrote lose their text; the access log and decisions stay as records."""
+    Handover.objects.filter(by=user).update(note=ERASED_TEXT)
+    # Reached only when every account they still hold keeps two other administrators.
+    AdminAssignment.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoke_reason="Personal data erased"
+    )
+    return []

@@ -22,6 +22,7 @@ from groups.models import (
     Communication,
     Delivery,
     GroupRequest,
+    Membership,
 )
 from groups.services.communications import (
     SENDABLE_REQUEST_STATUSES,
@@ -29,8 +30,9 @@ from groups.services.communications import (
     deliveries_sync,
 )
 from portal.audit import audit_record
+from portal.dataprotection.retention import retention_cutoff
 from portal.mail import email_queue
-from portal.models import User
+from portal.models import OutboundEmail, User
 from portal.reminders import reminder_claim
 from portal.roles import Role
 from portal.workdays import default_calendar
@@ -206,3 +208,21 @@ def communication_dispatch_sweep(*, now: datetime | None = None) -> int:
     for communication_id in done.values_list("pk", flat=True):
         communication_complete_if_done(communication_id=communication_id)
     return sum(len(numbers) for numbers in batches.values())
+
+
+def unsubscribed_contacts_retention_sweep(*, dry_run: bool = False) -> int:
+    """Members who left a group, or withdrew consent, more than ``RETENTION_UNSUBSCRIBED_MONTHS``
+    ago: the outbox copies of the group emails sent to them lose the address, the bodies and
+    the unsubscribe headers. Delivery rows, consent history and the membership stay (000: the
+    university, not the group, keeps alumni contact data). Set-based; cleared rows have no
+    address and are not matched again."""
+    cutoff = retention_cutoff(settings.RETENTION_UNSUBSCRIBED_MONTHS)
+    gone = Membership.objects.filter(
+        Q(left_at__lt=cutoff) | Q(email_consent=False, consent_changed_at__lt=cutoff)
+    )
+    emails = OutboundEmail.objects.filter(
+        pk__in=Delivery.objects.filter(membership__in=gone, email__isnull=False).values("email")
+    ).exclude(to="")
+    if dry_run:
+        return emails.count()
+    return emails.update(to="", body_text="", body_html="", headers={})

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from mentoring.models import Partnership, Programme, SurveyResponse
+from mentoring.models import (
+    MenteeApplication,
+    MentorApplication,
+    Partnership,
+    Programme,
+    SurveyResponse,
+)
 from mentoring.selectors import survey_stage_open
 from mentoring.services.common import months_later
 from mentoring.services.common import today as local_today
 from mentoring.services.programmes import programme_wrap_up
 from mentoring.sharing import mentee_card_for_mentor, mentor_card_for_mentee
+from portal.dataprotection.retention import months_before
 from portal.mail import email_queue
 from portal.reminders import reminder_claim
 
@@ -145,3 +153,40 @@ def daily_sweep() -> dict[str, int]:
         "survey_invitations": survey_invitations_sweep(),
         "end_invitations": finished_programmes_sweep(),
     }
+
+
+def partner_details_retention_sweep(*, dry_run: bool = False) -> int:
+    """Applications of programmes that ended ``RETENTION_MENTORING_MONTHS`` ago lose their
+    personal details (names, addresses, bios, profiles, jobs, courses, countries); programme,
+    status, sectors and the matching figures stay for the scheme's statistics. Set-based, and
+    a second run finds nothing: cleared rows have an empty address."""
+    cutoff = months_before(local_today(), settings.RETENTION_MENTORING_MONTHS)
+    mentors = MentorApplication.objects.filter(programme__ends_on__lt=cutoff).exclude(email="")
+    mentees = MenteeApplication.objects.filter(programme__ends_on__lt=cutoff).exclude(
+        university_email=""
+    )
+    if dry_run:
+        return mentors.count() + mentees.count()
+    with transaction.atomic():
+        Partnership.objects.filter(programme__ends_on__lt=cutoff).exclude(
+            withdrawal_reason=""
+        ).update(withdrawal_reason="")
+        cleared = mentors.update(
+            name="Former mentor",
+            email="",
+            bio="",
+            linkedin="",
+            job_role="",
+            courses="",
+            country="",
+        )
+        cleared += mentees.update(
+            name="Former mentee",
+            university_email="",
+            bio="",
+            linkedin="",
+            msc_programme="",
+            preferred_countries="",
+            country="",
+        )
+    return cleared

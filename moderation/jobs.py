@@ -27,11 +27,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.dataprotection.retention import retention_cutoff
 from portal.mail import email_queue
 from portal.models import Reminder
 from portal.reminders import reminder_claim
 
-from .models import Escalation, RemovalRequest
+from .models import Decision, Escalation, Item, RemovalRequest, Suggestion
 from .selectors import comms_staff_emails
 from .services.removals import email_owner
 
@@ -167,3 +168,26 @@ def escalation_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]
                 )
                 sent[stage] += 1
     return sent
+
+
+RETAINED_TEXT = "[removed after the retention period]"
+
+
+def decided_items_retention_sweep(*, dry_run: bool = False) -> int:
+    """Items decided more than ``RETENTION_MODERATION_MONTHS`` ago lose the author's handle,
+    the text, the link, the reporter's address and the screening's quoted evidence; the item,
+    its decision and category stay (the moderation figures do not change). Set-based; cleared
+    items carry ``RETAINED_TEXT`` and are not matched again."""
+    cutoff = retention_cutoff(settings.RETENTION_MODERATION_MONTHS)
+    old_decision = Decision.objects.filter(item=OuterRef("pk"), active=True, decided_at__lt=cutoff)
+    due = Item.objects.filter(Exists(old_decision), state=Item.State.DECIDED).exclude(
+        text=RETAINED_TEXT
+    )
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        ids = list(due.values_list("pk", flat=True))
+        Suggestion.objects.filter(item_id__in=ids).update(evidence="")
+        return Item.objects.filter(pk__in=ids).update(
+            text=RETAINED_TEXT, author_handle="", link="", reporter_email=""
+        )

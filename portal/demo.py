@@ -62,6 +62,12 @@ PEOPLE: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
         "Rahman",
         (Role.STAFF, Role.PORTAL_ADMINISTRATOR),
     ),
+    "dpo": (
+        "dpo@example.ac.uk",
+        "Imogen",
+        "Castell",
+        (Role.STAFF, Role.DATA_PROTECTION_OFFICER),
+    ),
     "approver": ("head.socsci@example.ac.uk", "Helen", "Morgan", (Role.STAFF,)),
     "requester": ("requester@example.ac.uk", "Tom", "Fielding", (Role.STAFF,)),
     "account_admin": ("account.admin@example.ac.uk", "Grace", "Mensah", (Role.STAFF,)),

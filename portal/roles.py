@@ -21,6 +21,7 @@ class Role(StrEnum):
     MARCOMMS_DIRECTOR = "Marcomms director"
     SCHEME_ADMIN = "Scheme admins"
     PORTAL_ADMINISTRATOR = "Portal administrators"
+    DATA_PROTECTION_OFFICER = "Data protection officers"
 
 
 # Anyone holding one of these must enrol a TOTP authenticator before using any staff page.
@@ -33,6 +34,7 @@ STAFF_ROLES: frozenset[Role] = frozenset(
         Role.MARCOMMS_DIRECTOR,
         Role.SCHEME_ADMIN,
         Role.PORTAL_ADMINISTRATOR,
+        Role.DATA_PROTECTION_OFFICER,
     }
 )
 

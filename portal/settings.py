@@ -370,7 +370,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_escalation_reminders",
         "schedule": crontab(minute=15),
     },
+    "data-protection-retention": {
+        "task": "portal.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+
+# --- Retention periods (README, "Data protection"; portal.dataprotection.retention) ---------
+RETENTION_MENTORING_MONTHS = int(os.environ.get("RETENTION_MENTORING_MONTHS", "12"))
+RETENTION_MODERATION_MONTHS = int(os.environ.get("RETENTION_MODERATION_MONTHS", "6"))
+RETENTION_UNSUBSCRIBED_MONTHS = int(os.environ.get("RETENTION_UNSUBSCRIBED_MONTHS", "3"))
+RETENTION_OUTBOX_DAYS = int(os.environ.get("RETENTION_OUTBOX_DAYS", "90"))
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # --- Working-day calendar (portal.workdays) -------------------------------------------------
 WORKDAY_CUTOFF = os.environ.get("WORKDAY_CUTOFF", "16:00")

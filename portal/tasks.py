@@ -27,3 +27,11 @@ def deliver_pending_email() -> int:
 @shared_task(name="portal.tasks.ping")
 def ping(value: str) -> str:
     return value
+
+
+@shared_task(name="portal.tasks.retention_sweep")
+def retention_sweep() -> dict[str, int]:
+    """Daily: every retention rule of the platform and the apps (each idempotent)."""
+    from portal.dataprotection.retention import retention_sweep as sweep
+
+    return sweep()

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views, views_auth, views_people
+from portal.dataprotection import views as dp
 
 portal_patterns = (
     [
@@ -31,6 +32,22 @@ portal_patterns = (
             "people/<int:pk>/delegations/end/",
             views_people.delegation_end,
             name="person_delegation_end",
+        ),
+        path("my-data/", dp.my_data, name="my_data"),
+        path("my-data/export.json", dp.my_data_json, name="my_data_json"),
+        path("my-data/export/", dp.my_data_html, name="my_data_html"),
+        path("my-data/erase/", dp.my_data_erase, name="my_data_erase"),
+        path("data-protection/", dp.dpo_home, name="dpo_home"),
+        path("data-protection/retention/", dp.dpo_retention, name="dpo_retention"),
+        path("data-protection/people/<int:pk>/", dp.dpo_person, name="dpo_person"),
+        path(
+            "data-protection/people/<int:pk>/export.json",
+            dp.dpo_person_json,
+            name="dpo_person_json",
+        ),
+        path("data-protection/people/<int:pk>/export/", dp.dpo_person_html, name="dpo_person_html"),
+        path(
+            "data-protection/people/<int:pk>/erase/", dp.dpo_person_erase, name="dpo_person_erase"
         ),
     ],
     "portal",

@@ -25,8 +25,9 @@ def test_seed_twice(db: None) -> None:
     assert set(Item.objects.values_list("state", flat=True)) == set(Item.State.values)
     assert set(Incident.objects.values_list("kind", flat=True)) == set(Incident.Kind.values)
     assert RemovalRequest.objects.filter(state=RemovalRequest.State.CONFIRMED).count() == 1
-    overdue = RemovalRequest.objects.get(state=RemovalRequest.State.SENT)
-    assert overdue.is_overdue
+    # The moderation demo's overdue request (the registry's demo adds one for an impostor).
+    sent = RemovalRequest.objects.filter(state=RemovalRequest.State.SENT)
+    assert any(request.is_overdue for request in sent)
     item = Item.objects.select_related("channel").first()
     assert item is not None
     assert is_account_admin(ctx.users["account_admin"], item.channel)
