@@ -15,7 +15,9 @@ from .models import AdminAssignment, OfficialAccount
 
 __all__ = [
     "OfficialAccount",
+    "account_lookup",
     "accounts_administered_by",
+    "accounts_public",
     "is_account_admin",
     "is_comms",
     "official_accounts",
@@ -38,6 +40,18 @@ def open_accounts() -> QuerySet[OfficialAccount]:
     return official_accounts().filter(
         status__in=[OfficialAccount.Status.ACTIVE, OfficialAccount.Status.FLAGGED]
     )
+
+
+def accounts_public() -> QuerySet[OfficialAccount]:
+    """The public directory: accounts in use (closed ones are history, not directory entries)."""
+    return official_accounts().filter(status__in=OfficialAccount.PUBLIC_STATUSES)
+
+
+def account_lookup(*, platform: str, handle: str) -> OfficialAccount | None:
+    """The public "is this account official?" check (the lookup page's own selector)."""
+    from .selectors import account_lookup as lookup  # selectors import this module
+
+    return lookup(platform=platform, handle=handle)
 
 
 def accounts_administered_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:

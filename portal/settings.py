@@ -63,15 +63,19 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "groups",
     "accounts_registry",
     "mentoring",
     "moderation",
+    "integration",
 ]
 
 # The portal's own apps, in the order their navigation, dashboards and demo data are assembled.
-PORTAL_APPS = ["portal", "groups", "accounts_registry", "mentoring", "moderation"]
+PORTAL_APPS = ["portal", "groups", "accounts_registry", "mentoring", "moderation", "integration"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -181,6 +185,8 @@ PORTAL_RATE_LIMITS = {
     "account_lookup": os.environ.get("PORTAL_LOOKUP_LIMIT", "60/m"),
     "unsubscribe": os.environ.get("PORTAL_UNSUBSCRIBE_LIMIT", "20/m"),
     "moderation_api": os.environ.get("PORTAL_MODERATION_API_LIMIT", "120/m"),
+    "api_client": os.environ.get("PORTAL_API_CLIENT_LIMIT", "600/m"),
+    "api_public": os.environ.get("PORTAL_API_PUBLIC_LIMIT", "60/m"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -249,6 +255,33 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = (
     None  # guardian: no anonymous user row; anonymous visitors hold no object roles
 )
+
+# --- The CRM integration API (integration/) ----------------------------------------------------
+# Read-only JSON under /api/v1/; authentication, scopes and limits are integration.auth's.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["integration.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["integration.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["integration.auth.PortalRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alumni portal integration API",
+    "DESCRIPTION": (
+        "Read-only data for the alumni CRM. Groups, events and the account lookup are public; "
+        "the other endpoints need a client token (`Authorization: Bearer <token>`) with their scope."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from the sidecar package's static files: no CDN, no inline script (CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

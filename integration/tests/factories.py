@@ -1,0 +1,18 @@
+"""API clients made through the service, as an operator at the command line would."""
+
+from __future__ import annotations
+
+from integration.models import ApiClient
+from integration.services.clients import api_client_create
+
+_counter = [0]
+
+
+def make_client(*scopes: str, name: str = "") -> tuple[ApiClient, str]:
+    """A client with ``scopes`` and its plain token."""
+    _counter[0] += 1
+    return api_client_create(actor=None, name=name or f"CRM {_counter[0]}", scopes=scopes)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
