@@ -43,7 +43,7 @@ def test_a_token_without_the_scope_is_403_and_with_it_200(client: Client, url: s
 
 
 def test_another_clients_revoked_token_is_401(client: Client) -> None:
-    mine, my_token = make_client(Scope.CHANGES)
+    _mine, my_token = make_client(Scope.CHANGES)
     theirs, their_token = make_client(Scope.CHANGES)
     api_client_revoke(actor=None, client_id=theirs.pk)
     assert client.get("/api/v1/changes/", **bearer(their_token)).status_code == 401
