@@ -29,7 +29,9 @@ ERASED_TEXT = "[removed: the author's personal data were erased]"
 
 __all__ = [
     "OfficialAccount",
+    "account_lookup",
     "accounts_administered_by",
+    "accounts_public",
     "current_admins",
     "erase_personal_data",
     "erasure_blockers",
@@ -56,6 +58,18 @@ def open_accounts() -> QuerySet[OfficialAccount]:
     return official_accounts().filter(
         status__in=[OfficialAccount.Status.ACTIVE, OfficialAccount.Status.FLAGGED]
     )
+
+
+def accounts_public() -> QuerySet[OfficialAccount]:
+    """The public directory: accounts in use (closed ones are history, not directory entries)."""
+    return official_accounts().filter(status__in=OfficialAccount.PUBLIC_STATUSES)
+
+
+def account_lookup(*, platform: str, handle: str) -> OfficialAccount | None:
+    """The public "is this account official?" check (the lookup page's own selector)."""
+    from .selectors import account_lookup as lookup  # selectors import this module
+
+    return lookup(platform=platform, handle=handle)
 
 
 def accounts_administered_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:

@@ -1,7 +1,9 @@
-"""What other apps may use of groups: its part of subject access and erasure.
+"""What other apps may use of groups; nothing else of it is imported across apps.
 
-``personal_data``, ``erasure_blockers`` and ``erase_personal_data`` are found by name by
-``portal.dataprotection.registry``.
+Its part of subject access and erasure: ``personal_data``, ``erasure_blockers`` and
+``erase_personal_data`` are found by name by ``portal.dataprotection.registry``. The CRM
+integration reads the public directory, public events, current committee seats and the
+membership change feed (``MembershipChange``, whose ids become visible in increasing order).
 """
 
 from __future__ import annotations
@@ -9,25 +11,42 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from groups.models import (
     COMMITTEE_PERM,
+    AlumniGroup,
     CommitteeMembership,
     ConsentEvent,
     Delivery,
     GroupRequest,
     Membership,
+    MembershipChange,
     PageChange,
     RequestMessage,
 )
+from groups.selectors import groups_public, public_events
 from portal.dataprotection.registry import Blocker, RetentionRule
 from portal.models import User
 from portal.permissions import revoke_object_role
 
 ERASED_TEXT = "[removed: the author's personal data were erased]"
 
-__all__ = ["erase_personal_data", "erasure_blockers", "personal_data", "retention_rules"]
+__all__ = [
+    "AlumniGroup",
+    "CommitteeMembership",
+    "GroupRequest",
+    "MembershipChange",
+    "committee_seats_public",
+    "erase_personal_data",
+    "erasure_blockers",
+    "events_public",
+    "groups_public",
+    "membership_changes_after",
+    "personal_data",
+    "retention_rules",
+]
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -129,3 +148,26 @@ def retention_rules() -> list[RetentionRule]:
             sweep=unsubscribed_contacts_retention_sweep,
         )
     ]
+
+
+def membership_changes_after(*, after: int, limit: int) -> list[MembershipChange]:
+    """Up to ``limit`` changes with an id above ``after``, oldest first, in one query."""
+    return list(
+        MembershipChange.objects.filter(pk__gt=after)
+        .select_related("membership__group", "membership__user")
+        .order_by("pk")[:limit]
+    )
+
+
+def events_public() -> QuerySet[GroupRequest]:
+    """Events of public groups (scheduled or sent event requests), soonest first."""
+    return public_events()
+
+
+def committee_seats_public() -> QuerySet[CommitteeMembership]:
+    """Open committee seats of public groups, with the group and the person."""
+    return (
+        CommitteeMembership.objects.filter(ended_at__isnull=True, group__in=groups_public())
+        .select_related("group", "user")
+        .order_by("group__name", "role", "pk")
+    )

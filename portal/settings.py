@@ -59,20 +59,34 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "guardian",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "alumni",
     "groups",
     "accounts_registry",
     "mentoring",
     "moderation",
+    "integration",
 ]
 
 # The portal's own apps, in the order their navigation, dashboards and demo data are assembled.
-PORTAL_APPS = ["portal", "alumni", "groups", "accounts_registry", "mentoring", "moderation"]
+PORTAL_APPS = [
+    "portal",
+    "alumni",
+    "groups",
+    "accounts_registry",
+    "mentoring",
+    "moderation",
+    "integration",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -186,7 +200,81 @@ PORTAL_RATE_LIMITS = {
     "monitoring_api": os.environ.get("PORTAL_MONITORING_API_LIMIT", "60/m"),
     # Graduate details tried against the alumni records, per address and per account.
     "alumni_verification": os.environ.get("PORTAL_ALUMNI_VERIFICATION_LIMIT", "10/h"),
+    "api_client": os.environ.get("PORTAL_API_CLIENT_LIMIT", "600/m"),
+    "api_public": os.environ.get("PORTAL_API_PUBLIC_LIMIT", "60/m"),
 }
+
+
+# --- University single sign-on (OpenID Connect; see portal.sso) -----------------------------
+def oidc_apps() -> list[dict[str, object]]:
+    """allauth OpenID Connect apps from the environment; none (SSO off) when unset.
+
+    One provider: ``PORTAL_OIDC_SERVER_URL``, ``PORTAL_OIDC_CLIENT_ID``, ``PORTAL_OIDC_SECRET``,
+    ``PORTAL_OIDC_NAME`` (the button), ``PORTAL_OIDC_ID`` (in the callback URL). Several:
+    ``PORTAL_OIDC_PROVIDERS``, a JSON list of objects with those keys in lower case
+    (``id``, ``name``, ``server_url``, ``client_id``, ``secret``).
+    """
+    import json
+
+    raw = os.environ.get("PORTAL_OIDC_PROVIDERS", "").strip()
+    if raw:
+        entries = json.loads(raw)
+    elif os.environ.get("PORTAL_OIDC_SERVER_URL"):
+        entries = [
+            {
+                "id": os.environ.get("PORTAL_OIDC_ID", "university"),
+                "name": os.environ.get("PORTAL_OIDC_NAME", "University sign-in"),
+                "server_url": os.environ["PORTAL_OIDC_SERVER_URL"],
+                "client_id": os.environ.get("PORTAL_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("PORTAL_OIDC_SECRET", ""),
+            }
+        ]
+    else:
+        entries = []
+    return [
+        {
+            "provider_id": entry["id"],
+            "name": entry.get("name", entry["id"]),
+            "client_id": entry["client_id"],
+            "secret": entry.get("secret", ""),
+            "settings": {"server_url": entry["server_url"]},
+        }
+        for entry in entries
+    ]
+
+
+def origin_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps()}}
+# The SSO button's form redirects to the provider, which CSP's form-action must allow: the
+# providers' own origins, and any other origin their sign-in pages live on.
+SSO_FORM_ACTION = sorted(
+    {
+        origin_of(str(app["settings"]["server_url"]))
+        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]  # type: ignore[attr-defined]
+    }
+    | set(env_list("PORTAL_OIDC_FORM_ACTION"))
+)
+SOCIALACCOUNT_ADAPTER = "portal.sso.SocialAccountAdapter"
+MFA_ADAPTER = "portal.sso.MFAAdapter"
+# A provider's ``amr`` values that count as the second factor (RFC 8176).
+PORTAL_OIDC_MFA_AMR = env_list("PORTAL_OIDC_MFA_AMR", "mfa")
+# Linking: an SSO identity signs in to the existing account with the same address only when the
+# provider says the address is verified (``email_verified``); allauth then also requires the
+# portal's address to be verified, or wipes the account's password. Otherwise the person sees
+# the sign-up form, which refuses an address already registered.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# New people complete the sign-up form (name, alumnus or student): that is where the role comes from.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alumni portal"
@@ -239,7 +327,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *SSO_FORM_ACTION],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -254,6 +342,33 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = (
     None  # guardian: no anonymous user row; anonymous visitors hold no object roles
 )
+
+# --- The CRM integration API (integration/) ----------------------------------------------------
+# Read-only JSON under /api/v1/; authentication, scopes and limits are integration.auth's.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["integration.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["integration.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["integration.auth.PortalRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alumni portal integration API",
+    "DESCRIPTION": (
+        "Read-only data for the alumni CRM. Groups, events and the account lookup are public; "
+        "the other endpoints need a client token (`Authorization: Bearer <token>`) with their scope."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from the sidecar package's static files: no CDN, no inline script (CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -65,6 +65,7 @@ urlpatterns = [
     path("social/", include("accounts_registry.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("moderation/", include("moderation.urls")),
+    path("", include("integration.urls")),
 ]
 
 handler400 = "portal.views.error_400"

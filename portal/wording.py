@@ -160,6 +160,12 @@ ACTIONS: dict[str, str] = {
     "portal.delegation.created": "named a director's delegate: {target}",
     "portal.delegation.ended": "ended a director's delegation: {target}",
     "portal.personal_data.viewed": "viewed personal data of {target}",
+    "portal.personal_data.exported": "exported the personal data of {target}",
+    "portal.person.erased": "erased the personal data of {target}",
+    # The CRM integration API
+    "integration.client.created": "created the API client {target}",
+    "integration.client.revoked": "revoked the API client {target}",
+    "integration.api.read": "read personal data through the API ({target})",
     "portal.admin.user.created": "added the person {target} in the admin",
     "portal.admin.user.changed": "changed the person {target} in the admin",
     "portal.admin.user.password_set": "set a new password for {target} in the admin",

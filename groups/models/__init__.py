@@ -14,6 +14,7 @@ from groups.models.groups import (
     CommitteeMembership,
     ConsentEvent,
     Membership,
+    MembershipChange,
 )
 from groups.models.pages import PageChange
 from groups.models.plans import MONTHS, AnnualPlan
@@ -33,6 +34,7 @@ __all__ = [
     "Delivery",
     "GroupRequest",
     "Membership",
+    "MembershipChange",
     "OutsidePresence",
     "PageChange",
     "RequestMessage",

@@ -153,3 +153,29 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{'given' if self.given else 'withdrawn'} {self.at:%Y-%m-%d %H:%M}"
+
+
+class MembershipChange(models.Model):
+    """Insert-only feed of joins, departures and consent changes, read by the CRM by id cursor.
+
+    Rows are written only by ``groups.services.groups`` and each writer holds a table lock from
+    before its row takes an id until its transaction ends, so ids become visible in increasing
+    order: a reader that has seen id N never later finds a new row below N (no gaps).
+    """
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", "Joined the group"
+        LEFT = "left", "Left the group"
+        CONSENT_GIVEN = "consent_given", "Consent to emails given"
+        CONSENT_WITHDRAWN = "consent_withdrawn", "Consent to emails withdrawn"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=20, choices=ConsentEvent.Source.choices, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -8,9 +8,10 @@ presences, requests and sending have their own modules beside this one.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -21,7 +22,14 @@ from alumni.api import (
     verification_status,
 )
 from groups.errors import GroupsError
-from groups.models import COMMITTEE_PERM, AlumniGroup, CommitteeMembership, ConsentEvent, Membership
+from groups.models import (
+    COMMITTEE_PERM,
+    AlumniGroup,
+    CommitteeMembership,
+    ConsentEvent,
+    Membership,
+    MembershipChange,
+)
 from groups.permissions import can_join_group
 from groups.services.rules import lock_group, require_staff
 from portal.audit import audit_record
@@ -176,6 +184,7 @@ def membership_join(*, actor: User, group_id: int, consent: bool = False) -> Mem
         )
         if membership is None:
             membership = Membership.objects.create(group=group, user=actor)
+            _record_change(membership, MembershipChange.Kind.JOINED, at=membership.joined_at)
             audit_record(actor=actor, action="groups.membership.joined", target=membership)
         if consent and not membership.email_consent:
             _set_consent(membership, given=True, source=ConsentEvent.Source.PORTAL, actor=actor)
@@ -191,8 +200,26 @@ def membership_leave(*, actor: User, membership_id: int) -> Membership:
             _set_consent(membership, given=False, source=ConsentEvent.Source.LEFT, actor=actor)
         membership.left_at = timezone.now()
         membership.save(update_fields=["left_at"])
+        _record_change(membership, MembershipChange.Kind.LEFT, at=membership.left_at)
         audit_record(actor=actor, action="groups.membership.left", target=membership)
     return membership
+
+
+def _record_change(
+    membership: Membership, kind: str, *, at: datetime, source: str = ""
+) -> MembershipChange:
+    """Append to the CRM's change feed, in the caller's transaction.
+
+    The table lock (it conflicts with itself, not with reads) is held until the transaction
+    ends, so the next writer takes its id only after this row is committed or gone: rows become
+    visible in id order and a cursor over ids never skips one. SQLite serialises writers anyway.
+    Callers take it last, after their row locks, so it never waits inside a lock cycle.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MembershipChange._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    return MembershipChange.objects.create(membership=membership, kind=kind, at=at, source=source)
 
 
 def _set_consent(membership: Membership, *, given: bool, source: str, actor: User | None) -> None:
@@ -208,6 +235,8 @@ def _set_consent(membership: Membership, *, given: bool, source: str, actor: Use
         source=source,
         wording=CONSENT_WORDING.format(group=membership.group.name) if given else "",
     )
+    kind = MembershipChange.Kind.CONSENT_GIVEN if given else MembershipChange.Kind.CONSENT_WITHDRAWN
+    _record_change(membership, kind, at=now, source=source)
     audit_record(
         actor=actor,
         action="groups.consent.given" if given else "groups.consent.withdrawn",

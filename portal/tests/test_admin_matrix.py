@@ -80,6 +80,8 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "groups.Delivery": (*VIEW_ONLY, frozenset()),
     "groups.OutsidePresence": (*VIEW_ONLY, frozenset()),
     "groups.PageChange": (*VIEW_ONLY, frozenset()),
+    # Integration: clients are created and revoked on the API clients page (integration.services).
+    "integration.ApiClient": (*VIEW_ONLY, frozenset()),
     # Mentoring: programmes through programme_create/update; the rest is view-only.
     "mentoring.Programme": (True, True, False, frozenset()),
     "mentoring.MentorApplication": (*VIEW_ONLY, frozenset()),

@@ -17,7 +17,15 @@ from portal import wording
 from portal.tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ["portal", "groups", "accounts_registry", "mentoring", "moderation", "alumni"]
+SOURCE_DIRS = [
+    "portal",
+    "groups",
+    "accounts_registry",
+    "mentoring",
+    "moderation",
+    "alumni",
+    "integration",
+]
 
 # f-string codes (as written in the source) -> every code they produce.
 BUILT_CODES: dict[str, set[str]] = {

@@ -1,0 +1,1 @@
+"""The CRM integration API: versioned, read-only, per-client tokens with scopes."""

@@ -1,0 +1,1 @@
+"""Writes of the integration app, one module per aggregate."""

@@ -1,0 +1,1 @@
+"""Views of the integration app: the API (api.py) and the client management page (staff.py)."""
