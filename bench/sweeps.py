@@ -3,7 +3,8 @@
 Each scenario fills its table with ``OPEN`` open objects of which ``NEW`` are newly due (the
 rest were reminded by earlier runs: the steady state of a large university), then runs the beat
 task twice: the first run sends what is new, the second has nothing to do. Queries and seconds
-of each run are recorded; an idle run must be O(1) queries and a sending run O(batches).
+of each run are recorded (statements as the database sees them, BEGIN and COMMIT included); an
+idle run must be O(1) queries and a sending run O(batches).
 
 Run: ``.venv/bin/python bench/sweeps.py`` (PostgreSQL database ``bench_sweeps`` on 127.0.0.1,
 created, migrated and emptied of earlier bench rows; override with DATABASE_URL).
@@ -87,13 +88,14 @@ def groups_sla(now: datetime) -> Callable[[], Any]:
 
     from groups.models import GroupRequest
     from groups.tasks import send_sla_reminders
-    from groups.tests.factories import details, make_committee, make_group
+    from groups.tests.factories import details, make_committee, make_group, make_member
     from portal.roles import Role
     from portal.tests.factories import make_user
 
     make_user(Role.ENGAGEMENT_MANAGER)
     group = make_group(name="Bench SLA group", slug="bench-sla")
     committee = make_committee(group)
+    make_member(group)
     from groups.services.requests import request_submit
 
     with time_machine.travel(now - timedelta(days=10), tick=False):
@@ -137,8 +139,8 @@ def groups_dispatch(now: datetime) -> Callable[[], Any]:
     from groups.jobs import communication_dispatch_sweep
     from groups.models import Communication, Delivery, Membership
     from groups.services.communications import communication_create
-    from groups.services.requests import request_start, request_submit
-    from groups.tests.factories import details, make_committee, make_group, make_member
+    from groups.services.requests import request_schedule
+    from groups.tests.factories import make_committee, make_group, make_member, make_request
     from portal.models import User
     from portal.roles import Role
     from portal.tests.factories import make_user
@@ -147,12 +149,8 @@ def groups_dispatch(now: datetime) -> Callable[[], Any]:
     committee = make_committee(group)
     staff = make_user(Role.ENGAGEMENT_STAFF)
     make_member(group)
-    request = request_submit(
-        actor=committee,
-        group_id=group.pk,
-        details=details(scheduled_for=now + timedelta(days=20)),
-    )
-    request_start(actor=staff, request_id=request.pk)
+    request = make_request(group, committee)
+    request_schedule(actor=staff, request_id=request.pk, scheduled_for=now + timedelta(days=20))
     communication = communication_create(
         actor=staff, request_id=request.pk, subject="Later", body="Scheduled for later."
     )
@@ -396,14 +394,16 @@ def main() -> None:
             "objects": objects,
             "newly_due": NEW,
             "fill_seconds": round(fill, 1),
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "first_run": first,
             "second_run": second,
         }
         print(name, json.dumps(results[name], default=str), flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() and only else {}
-    existing.update(results)
-    RESULTS.write_text(json.dumps(existing, indent=2, default=str) + "\n")
+        # Written after each scenario, merged with the file's others when only some were run.
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        existing = json.loads(RESULTS.read_text()) if RESULTS.exists() and only else {}
+        existing.update(results)
+        RESULTS.write_text(json.dumps(existing, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":
