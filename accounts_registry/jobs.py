@@ -1,9 +1,11 @@
 """Scheduled sweeps: inactivity (B6), annual audit (B7), overdue advice, training expiry.
 
 Each sweep claims its due rows in one set-based query (``select_for_update(skip_locked=True)``,
-then one ``UPDATE`` where the claim is a column), inside one transaction, and only then sends
-and audits. A second run finds nothing to claim; reminder claims make a resend impossible even
-when a row is claimed again. A concurrent run skips the rows the first one holds.
+then one ``UPDATE`` where the claim is a column, or leaving out what was already reminded),
+inside one transaction, and only then sends and audits, all in bulk: the reminder claims in one
+statement, the audit events and the outbox rows in one insert each. A second run finds nothing
+to claim, in one query per step whatever the number of accounts; reminder claims make a resend
+impossible even when a row is claimed again. A concurrent run skips the rows the first one holds.
 
 Settings (all optional):
 - ``ACCOUNT_INACTIVITY_DAYS`` (90): "three months" of 001 §5.4, counted as 90 days so that the
@@ -24,19 +26,20 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.audit import audit_record
-from portal.reminders import reminder_claim
+from portal.audit import audit_record, audit_record_bulk
+from portal.mail import emails_queue
+from portal.reminders import not_reminded, reminder_claim, reminders_claim_bulk
 
 from .models import AdminAssignment, AdviceRequest, AnnualAudit, OfficialAccount, TrainingRecord
-from .services.accounts import account_flag
+from .services.accounts import account_flag, accounts_flag_bulk
 from .services.advice import advice_url
 from .services.audits import audit_url
-from .services.notifications import comms_recipients, notify
+from .services.notifications import comms_recipients, notice, notify
 from .services.training import governance_settings
 
 
@@ -104,54 +107,62 @@ def _inactivity_remind_due(now: datetime) -> int:
     OfficialAccount.objects.filter(pk__in=[account.pk for account in silent]).update(
         inactivity_reminded_at=now
     )
-    admins = _admin_emails(account.pk for account in silent)
+    # The period is the last activity: one reminder per silence, however often the job runs.
+    periods = {
+        account.pk: timezone.localdate(account.activity_basis).isoformat() for account in silent
+    }
+    claimed = reminders_claim_bulk(
+        kind="accounts_registry.inactivity", model=OfficialAccount, claims=periods.items()
+    )
+    reminded = [account for account in silent if (str(account.pk), periods[account.pk]) in claimed]
+    admins = _admin_emails(account.pk for account in reminded)
     deadline = timezone.localdate(now) + timedelta(days=grace_days())
-    reminded = 0
-    for account in silent:
-        basis: datetime = account.activity_basis
-        # The period is the last activity: one reminder per silence, however often the job runs.
-        period = timezone.localdate(basis).isoformat()
-        if not reminder_claim(kind="accounts_registry.inactivity", target=account, period=period):
-            continue
-        notify(
+    emails_queue(
+        mail
+        for account in reminded
+        for mail in notice(
             to=admins[account.pk],
             subject=f"No activity recorded on {account} for three months",
             template="inactivity_reminder",
             context={
                 "account": account,
-                "since": basis,
+                "since": account.activity_basis,
                 "deadline": deadline,
                 "url": reverse("accounts_registry:account_detail", args=[account.pk]),
             },
             category="account.inactivity_reminder",
         )
-        audit_record(
-            actor=None,
-            action="accounts_registry.account.inactivity_reminded",
-            target=account,
-            new={"last_activity": basis, "flag_after": deadline},
-        )
-        reminded += 1
-    return reminded
+    )
+    audit_record_bulk(
+        actor=None,
+        action="accounts_registry.account.inactivity_reminded",
+        entries=(
+            (account, None, {"last_activity": account.activity_basis, "flag_after": deadline})
+            for account in reminded
+        ),
+    )
+    return len(reminded)
 
 
 @transaction.atomic
 def _inactivity_flag_due(now: datetime) -> int:
-    overdue = OfficialAccount.objects.select_for_update(skip_locked=True).filter(
-        status=OfficialAccount.Status.ACTIVE,
-        inactivity_reminded_at__lte=now - timedelta(days=grace_days()),
+    overdue = list(
+        OfficialAccount.objects.select_for_update(skip_locked=True)
+        .filter(
+            status=OfficialAccount.Status.ACTIVE,
+            inactivity_reminded_at__lte=now - timedelta(days=grace_days()),
+        )
+        .order_by("pk")
     )
-    flagged = 0
-    for account in overdue.order_by("pk"):
+    reasons = []
+    for account in overdue:
         assert account.inactivity_reminded_at is not None  # the filter above
         reminded = timezone.localdate(account.inactivity_reminded_at)
-        flagged += account_flag(
-            account,
-            actor=None,
-            reason=f"No activity recorded after the reminder of {reminded:%d %B %Y} "
-            f"and a grace period of {grace_days()} days.",
+        reasons.append(
+            f"No activity recorded after the reminder of {reminded:%d %B %Y} "
+            f"and a grace period of {grace_days()} days."
         )
-    return flagged
+    return accounts_flag_bulk(overdue, reasons=reasons)
 
 
 # --- Annual audit -----------------------------------------------------------------------------
@@ -189,58 +200,72 @@ def _audits_open_due(today: date) -> int:
     due_on = today + timedelta(days=audit_due_days())
     # Unique (account, year) backs the claim: a run that raced past the lock rolls back whole.
     opened = AnnualAudit.objects.bulk_create(
-        AnnualAudit(account=account, year=today.year, due_on=due_on) for account in due
+        [AnnualAudit(account=account, year=today.year, due_on=due_on) for account in due],
+        batch_size=1000,
+    )
+    audit_record_bulk(
+        actor=None,
+        action="accounts_registry.audit.opened",
+        entries=(
+            (audit.account, None, {"year": audit.year, "due_on": audit.due_on}) for audit in opened
+        ),
+    )
+    claimed = reminders_claim_bulk(
+        kind="accounts_registry.audit.opened",
+        model=AnnualAudit,
+        claims=((audit.pk, str(audit.year)) for audit in opened),
     )
     admins = _admin_emails(account.pk for account in due)
-    for audit in opened:
-        audit_record(
-            actor=None,
-            action="accounts_registry.audit.opened",
-            target=audit.account,
-            new={"year": audit.year, "due_on": audit.due_on},
+    emails_queue(
+        mail
+        for audit in opened
+        if (str(audit.pk), str(audit.year)) in claimed
+        for mail in notice(
+            to=admins[audit.account_id],
+            subject=f"Annual audit of {audit.account} is open",
+            template="audit_opened",
+            context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
+            category="audit.opened",
         )
-        if reminder_claim(
-            kind="accounts_registry.audit.opened", target=audit, period=str(audit.year)
-        ):
-            notify(
-                to=admins[audit.account_id],
-                subject=f"Annual audit of {audit.account} is open",
-                template="audit_opened",
-                context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
-                category="audit.opened",
-            )
+    )
     return len(opened)
 
 
 @transaction.atomic
 def _audits_remind_due(today: date) -> int:
+    # The reminder row is the claim: one reminder per audit, however often the job runs.
+    kind = "accounts_registry.audit.reminder"
     window = list(
-        AnnualAudit.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("account")
-        .filter(
-            completed_at__isnull=True,
-            due_on__gte=today,
-            due_on__lte=today + timedelta(days=audit_reminder_days()),
+        not_reminded(
+            AnnualAudit.objects.filter(
+                completed_at__isnull=True,
+                due_on__gte=today,
+                due_on__lte=today + timedelta(days=audit_reminder_days()),
+            ),
+            kind=kind,
+            period=Cast(OuterRef("year"), CharField()),
         )
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("account")
         .order_by("pk")
     )
-    admins = _admin_emails(audit.account_id for audit in window)
-    reminded = 0
-    for audit in window:
-        # The reminder row is the claim: one reminder per audit, however often the job runs.
-        if not reminder_claim(
-            kind="accounts_registry.audit.reminder", target=audit, period=str(audit.year)
-        ):
-            continue
-        notify(
+    claimed = reminders_claim_bulk(
+        kind=kind, model=AnnualAudit, claims=((audit.pk, str(audit.year)) for audit in window)
+    )
+    due = [audit for audit in window if (str(audit.pk), str(audit.year)) in claimed]
+    admins = _admin_emails(audit.account_id for audit in due)
+    emails_queue(
+        mail
+        for audit in due
+        for mail in notice(
             to=admins[audit.account_id],
             subject=f"Reminder: the annual audit of {audit.account} is due on {audit.due_on:%d %B}",
             template="audit_reminder",
             context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
             category="audit.reminder",
         )
-        reminded += 1
-    return reminded
+    )
+    return len(due)
 
 
 @transaction.atomic
@@ -255,25 +280,33 @@ def _audits_escalate_due(today: date) -> int:
         return 0
     now = timezone.now()
     AnnualAudit.objects.filter(pk__in=[audit.pk for audit in overdue]).update(escalated_at=now)
-    recipients = comms_recipients()
     for audit in overdue:
         audit.escalated_at = now
-        audit_record(
-            actor=None,
-            action="accounts_registry.audit.escalated",
-            target=audit.account,
-            new={"year": audit.year, "due_on": audit.due_on},
+    audit_record_bulk(
+        actor=None,
+        action="accounts_registry.audit.escalated",
+        entries=(
+            (audit.account, None, {"year": audit.year, "due_on": audit.due_on}) for audit in overdue
+        ),
+    )
+    claimed = reminders_claim_bulk(
+        kind="accounts_registry.audit.overdue",
+        model=AnnualAudit,
+        claims=((audit.pk, str(audit.year)) for audit in overdue),
+    )
+    recipients = comms_recipients()
+    emails_queue(
+        mail
+        for audit in overdue
+        if (str(audit.pk), str(audit.year)) in claimed
+        for mail in notice(
+            to=recipients,
+            subject=f"Overdue annual audit: {audit.account}",
+            template="audit_overdue",
+            context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
+            category="audit.overdue",
         )
-        if reminder_claim(
-            kind="accounts_registry.audit.overdue", target=audit, period=str(audit.year)
-        ):
-            notify(
-                to=recipients,
-                subject=f"Overdue annual audit: {audit.account}",
-                template="audit_overdue",
-                context={"account": audit.account, "audit": audit, "url": audit_url(audit)},
-                category="audit.overdue",
-            )
+    )
     return len(overdue)
 
 

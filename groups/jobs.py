@@ -1,9 +1,10 @@
 """Every scheduled sweep of the groups app: SLA reminders (SPEC E), the yearly annual-plan
 reminder, and the release of due communications with the resumption of lost batches.
 
-Due work is found with one set-based query per kind. ``reminder_claim`` makes each reminder go
-at most once per (kind, object, period), and a delivery row is sent at most once, so running a
-sweep twice does nothing the second time.
+Due work is found with one set-based query per kind that leaves out what was already reminded,
+and claimed in one statement (``reminders_claim_bulk``): each reminder goes at most once per
+(kind, object, period), and a delivery row is sent at most once, so running a sweep twice does
+nothing the second time, and a run with nothing to do costs a few queries whatever the data.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from groups.models import (
@@ -31,9 +33,9 @@ from groups.services.communications import (
 )
 from portal.audit import audit_record
 from portal.dataprotection.retention import retention_cutoff
-from portal.mail import email_queue
+from portal.mail import Mail, emails_queue
 from portal.models import OutboundEmail, User
-from portal.reminders import reminder_claim
+from portal.reminders import not_reminded, reminders_claim_bulk
 from portal.roles import Role
 from portal.workdays import default_calendar
 
@@ -47,49 +49,64 @@ def _role_addresses(role: Role) -> list[str]:
     )
 
 
+def _stage_period() -> Concat:
+    return Concat(Value("stage-"), Cast(OuterRef("stage"), CharField()), output_field=CharField())
+
+
 def sla_reminder_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Remind reviewers of requests due within one working day; escalate overdue ones.
 
     "Stage" is the request's resubmission count, so each due time gets its own reminder and
-    escalation, and never more than one of each.
+    escalation, and never more than one of each. Each kind is found in one query that leaves
+    out the requests already reminded, and claimed in one statement for all of them: a run with
+    nothing to send is two queries, however many requests are open or overdue.
     """
     now = now or timezone.now()
-    cal = default_calendar()
-    soon = cal.add_working_days(now, 1) or now
-    open_requests = (
-        GroupRequest.objects.filter(status__in=GroupRequest.ON_TEAM_CLOCK, due_at__lte=soon)
-        .select_related("group", "assigned_to")
-        .order_by("due_at")
-    )
+    soon = default_calendar().add_working_days(now, 1) or now
+    on_clock = GroupRequest.objects.filter(status__in=GroupRequest.ON_TEAM_CLOCK)
+    counts = {"due_soon": 0, "overdue": 0}
     team: list[str] | None = None
     managers: list[str] | None = None
-    counts = {"due_soon": 0, "overdue": 0}
-    for req in open_requests:
-        assert req.due_at is not None  # filtered on due_at__lte
-        overdue = req.due_at <= now
-        kind = "groups.sla.overdue" if overdue else "groups.sla.due_soon"
+    for key, overdue, due in (
+        ("overdue", True, on_clock.filter(due_at__lte=now)),
+        ("due_soon", False, on_clock.filter(due_at__gt=now, due_at__lte=soon)),
+    ):
+        kind = f"groups.sla.{key}"
         with transaction.atomic():
-            if not reminder_claim(kind=kind, target=req, period=f"stage-{req.stage}"):
-                continue
-            if overdue:
-                managers = (
-                    managers if managers is not None else _role_addresses(Role.ENGAGEMENT_MANAGER)
-                )
-                recipients = managers
-            elif req.assigned_to is not None:
-                recipients = [req.assigned_to.email]
-            else:
-                team = team if team is not None else _role_addresses(Role.ENGAGEMENT_STAFF)
-                recipients = team
-            if recipients:
-                email_queue(
-                    to=recipients,
-                    subject=("Overdue: " if overdue else "Due soon: ") + req.title,
-                    template="groups/email/sla_reminder",
-                    context={"request_obj": req, "overdue": overdue},
-                    category=kind,
-                )
-            counts["overdue" if overdue else "due_soon"] += 1
+            found = list(
+                not_reminded(due, kind=kind, period=_stage_period())
+                .select_related("group", "assigned_to")
+                .order_by("due_at")
+            )
+            claimed = reminders_claim_bulk(
+                kind=kind, model=GroupRequest, claims=((r.pk, f"stage-{r.stage}") for r in found)
+            )
+            mails = []
+            for req in found:
+                if (str(req.pk), f"stage-{req.stage}") not in claimed:
+                    continue
+                if overdue:
+                    if managers is None:
+                        managers = _role_addresses(Role.ENGAGEMENT_MANAGER)
+                    recipients = managers
+                elif req.assigned_to is not None:
+                    recipients = [req.assigned_to.email]
+                else:
+                    if team is None:
+                        team = _role_addresses(Role.ENGAGEMENT_STAFF)
+                    recipients = team
+                counts[key] += 1
+                if recipients:
+                    mails.append(
+                        Mail(
+                            to=recipients,
+                            subject=("Overdue: " if overdue else "Due soon: ") + req.title,
+                            template="groups/email/sla_reminder",
+                            context={"request_obj": req, "overdue": overdue},
+                            category=kind,
+                        )
+                    )
+            emails_queue(mails)
     return counts
 
 
@@ -110,32 +127,36 @@ def plan_reminder_sweep(*, today: date | None = None) -> int:
         year=today.year, status__in=(AnnualPlan.Status.SUBMITTED, AnnualPlan.Status.ACCEPTED)
     ).values("group_id")
     groups = AlumniGroup.objects.filter(status=AlumniGroup.Status.ACTIVE).exclude(pk__in=done)
+    groups = not_reminded(groups, kind="groups.plan.reminder", period=str(today.year))
     seats = CommitteeMembership.objects.filter(
         group__in=groups, ended_at__isnull=True
     ).select_related("group", "user")
     by_group: dict[int, tuple[AlumniGroup, list[str]]] = {}
     for seat in seats:
         by_group.setdefault(seat.group_id, (seat.group, []))[1].append(seat.user.email)
-    sent = 0
-    for group, addresses in by_group.values():
-        with transaction.atomic():
-            if not reminder_claim(
-                kind="groups.plan.reminder", target=group, period=str(today.year)
-            ):
-                continue
-            email_queue(
+    with transaction.atomic():
+        claimed = reminders_claim_bulk(
+            kind="groups.plan.reminder",
+            model=AlumniGroup,
+            claims=((pk, str(today.year)) for pk in by_group),
+        )
+        mails = [
+            Mail(
                 to=addresses,
                 subject=f"{group.name}: your {today.year} annual plan is due on {due:%d %B}",
                 template="groups/email/plan_reminder",
                 context={"group": group, "year": today.year, "due": due},
                 category="groups.plan.reminder",
             )
-            sent += 1
-    return sent
+            for group, addresses in by_group.values()
+            if (str(group.pk), str(today.year)) in claimed
+        ]
+        emails_queue(mails)
+    return len(mails)
 
 
 # A batch queued this long ago and still pending was lost (broker or worker down): queue it again.
-REDISPATCH_AFTER = timedelta(minutes=10)
+REDISPATCH_AFTER = timedelta(minutes=1)
 
 
 def communication_dispatch_sweep(*, now: datetime | None = None) -> int:

@@ -10,8 +10,9 @@ Reminders go out in three stages, each at most once per request (``portal.remind
 
 Each stage claims its due rows in one set-based query (``select_for_update(skip_locked=True)``,
 leaving out the requests already reminded at that stage) inside one transaction, so a
-concurrent run skips the rows this one holds and a second run finds nothing to do; the
-reminder claim makes a resend impossible even when a row is claimed again.
+concurrent run skips the rows this one holds and a second run finds nothing to do (one query
+per stage); the reminder claims, one statement per stage, make a resend impossible even when a
+row is claimed again, and the stage's emails are written in one insert.
 """
 
 from __future__ import annotations
@@ -26,15 +27,15 @@ from django.db.models import CharField, Exists, Model, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from portal.audit import audit_record
+from portal.audit import audit_record, audit_record_bulk
 from portal.dataprotection.retention import retention_cutoff
-from portal.mail import email_queue
+from portal.mail import Mail, email_queue, emails_queue
 from portal.models import Reminder
-from portal.reminders import reminder_claim
+from portal.reminders import reminder_claim, reminders_claim_bulk
 
 from .models import Decision, Escalation, Item, RemovalRequest, Suggestion
 from .selectors import comms_staff_emails
-from .services.removals import email_owner
+from .services.removals import owner_mail
 
 REMINDER_KIND = "moderation.removal_request"
 ESCALATION_REMINDER_KIND = "moderation.escalation"
@@ -61,39 +62,50 @@ def _not_yet_reminded(rows: QuerySet[M], stage: str, kind: str = REMINDER_KIND) 
     )
 
 
-def _claim(request: RemovalRequest, stage: str) -> bool:
-    return reminder_claim(kind=REMINDER_KIND, target=request, period=stage)
+def _claim(requests: list[RemovalRequest], stage: str) -> list[RemovalRequest]:
+    """The requests of ``requests`` whose ``stage`` reminder this run claimed (one statement)."""
+    claimed = reminders_claim_bulk(
+        kind=REMINDER_KIND, model=RemovalRequest, claims=((r.pk, stage) for r in requests)
+    )
+    return [r for r in requests if (str(r.pk), stage) in claimed]
 
 
 def removal_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Send every removal-request reminder now due and escalate the overdue requests.
 
-    Idempotent: running it twice sends nothing the second time.
+    Idempotent: running it twice sends nothing the second time, in three queries.
     """
     now = now or timezone.now()
     before = _hours("MODERATION_REMOVAL_REMINDER_HOURS", 24)
     escalate_after = _hours("MODERATION_REMOVAL_ESCALATE_AFTER_HOURS", 48)
     sent = {"before": 0, "due": 0, "escalate": 0}
     waiting = RemovalRequest.objects.filter(state=RemovalRequest.State.SENT)
-    with transaction.atomic():
-        soon = waiting.filter(deadline__gt=now, deadline__lte=now + before)
-        for request in _not_yet_reminded(soon, "before"):
-            if _claim(request, "before"):
-                email_owner(request, "removal_reminder", "Reminder: please remove content for")
-                sent["before"] += 1
-    with transaction.atomic():
-        due = waiting.filter(deadline__lte=now, deadline__gt=now - escalate_after)
-        for request in _not_yet_reminded(due, "due"):
-            if _claim(request, "due"):
-                email_owner(request, "removal_due", "Deadline passed: please remove content for")
-                sent["due"] += 1
+    owner_stages = (
+        (
+            "before",
+            waiting.filter(deadline__gt=now, deadline__lte=now + before),
+            "removal_reminder",
+            "Reminder: please remove content for",
+        ),
+        (
+            "due",
+            waiting.filter(deadline__lte=now, deadline__gt=now - escalate_after),
+            "removal_due",
+            "Deadline passed: please remove content for",
+        ),
+    )
+    for stage, due, template, subject in owner_stages:
+        with transaction.atomic():
+            claimed = _claim(list(_not_yet_reminded(due, stage)), stage)
+            emails_queue(owner_mail(request, template, subject) for request in claimed)
+            sent[stage] = len(claimed)
     with transaction.atomic():
         overdue = list(
             _not_yet_reminded(
                 waiting.filter(deadline__lte=now - escalate_after), "escalate"
             ).select_related("requested_by")
         )
-        claimed = [request for request in overdue if _claim(request, "escalate")]
+        claimed = _claim(overdue, "escalate")
         if not claimed:
             return sent
         RemovalRequest.objects.filter(pk__in=[r.pk for r in claimed]).update(
@@ -102,21 +114,25 @@ def removal_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
         recipients = comms_staff_emails()
         for request in claimed:
             request.state, request.escalated_at = RemovalRequest.State.ESCALATED, now
-            audit_record(
-                actor=None,
-                action="moderation.removal_request.escalated",
-                target=request,
-                old={"state": RemovalRequest.State.SENT},
-                new={"state": request.state},
-            )
-            email_queue(
+        audit_record_bulk(
+            actor=None,
+            action="moderation.removal_request.escalated",
+            entries=(
+                (request, {"state": RemovalRequest.State.SENT}, {"state": request.state})
+                for request in claimed
+            ),
+        )
+        emails_queue(
+            Mail(
                 to=recipients or [request.requested_by.email],
                 subject=f"Overdue removal request: {request.owner_name}",
                 template="moderation/email/removal_escalated",
                 context={"request": request},
                 category="moderation.removal_request.escalated",
             )
-            sent["escalate"] += 1
+            for request in claimed
+        )
+        sent["escalate"] = len(claimed)
     return sent
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,3 +50,34 @@ def audit_personal_data_view(*, actor: User, subject: Model, fields: list[str]) 
     return audit_record(
         actor=actor, action="portal.personal_data.viewed", target=subject, new={"fields": fields}
     )
+
+
+def audit_record_bulk(
+    *,
+    actor: User | None,
+    action: str,
+    entries: Iterable[tuple[Model, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> int:
+    """Insert one ``action`` event per (target, old, new), in one statement per thousand.
+
+    For the sweeps, which change many objects at once and must cost what the batch costs.
+    """
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    request_id = current_request_id()
+    events = [
+        AuditEvent(
+            actor=actor,
+            actor_label=actor.email if actor else "system",
+            action=action,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+            target_label=str(target)[:255],
+            old=_jsonable(old),
+            new=_jsonable(new),
+            request_id=request_id,
+        )
+        for target, old, new in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)

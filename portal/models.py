@@ -198,6 +198,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A delivering worker's lease: while it lies in the future nobody else sends this row.
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     MAX_ATTEMPTS = 5
 

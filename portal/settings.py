@@ -440,7 +440,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Deadlines are found by these periodic sweeps querying the database, never by ETA tasks.
 CELERY_BEAT_SCHEDULE = {
-    "deliver-outbox": {"task": "portal.tasks.deliver_pending_email", "schedule": 60.0},
+    "deliver-outbox": {"task": "portal.tasks.deliver_pending_email", "schedule": 30.0},
     "groups-sla-reminders": {
         "task": "groups.tasks.send_sla_reminders",
         "schedule": timedelta(minutes=15),

@@ -63,11 +63,17 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 
 def _broker_status() -> str:
+    """One connection attempt with a one-second timeout, no retries.
+
+    A silent broker (it accepts the connection and never answers) is reported unreachable after
+    that one short timeout, instead of holding the probe through the publishing retries.
+    """
     from portal.celery import app
 
+    quick = {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0}
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(transport_options=quick, connect_timeout=1) as conn:
+            conn.ensure_connection(max_retries=0, timeout=1)
     except Exception:
         logger.warning("health check: broker unreachable", exc_info=True)
         return "unreachable"

@@ -22,14 +22,15 @@ from accounts_registry.models import (
 )
 from accounts_registry.permissions import can_administer_account, is_comms
 from accounts_registry.rules import check_administrators, check_contact_email, check_handle_free
-from portal.audit import audit_record
+from portal.audit import audit_record, audit_record_bulk
+from portal.mail import emails_queue
 from portal.models import User
-from portal.reminders import reminder_claim
+from portal.reminders import reminder_claim, reminders_claim_bulk
 
 from .admins import account_lock, account_url, admin_grant, admin_revoke, compliance_refresh
 from .common import people_by_ids, unit_by_id
 from .discovered import discovered_link
-from .notifications import comms_recipients, notify
+from .notifications import comms_recipients, notice, notify
 
 
 def _activity_moment(kind: str, last_post_on: date | None, now: datetime) -> datetime:
@@ -111,6 +112,60 @@ def account_flag(account: OfficialAccount, *, actor: User | None, reason: str) -
             category="account.flagged",
         )
     return True
+
+
+def accounts_flag_bulk(accounts: Sequence[OfficialAccount], *, reasons: Sequence[str]) -> int:
+    """``account_flag`` by the system for many locked active accounts at once.
+
+    One update per thousand, one audit insert, one reminder claim and one comms email per
+    account, so a sweep flagging thousands costs what its batches cost.
+    """
+    live = [
+        (account, reason)
+        for account, reason in zip(accounts, reasons, strict=True)
+        if account.status == OfficialAccount.Status.ACTIVE
+    ]
+    if not live:
+        return 0
+    now = timezone.now()
+    for account, reason in live:
+        account.status = OfficialAccount.Status.FLAGGED
+        account.flagged_at = now
+        account.flag_reason = reason[:255]
+    OfficialAccount.objects.bulk_update(
+        [account for account, _ in live], ["status", "flagged_at", "flag_reason"], batch_size=1000
+    )
+    audit_record_bulk(
+        actor=None,
+        action="accounts_registry.account.flagged",
+        entries=(
+            (
+                account,
+                {"status": OfficialAccount.Status.ACTIVE},
+                {"status": OfficialAccount.Status.FLAGGED, "reason": reason},
+            )
+            for account, reason in live
+        ),
+    )
+    claimed = reminders_claim_bulk(
+        kind="accounts_registry.flagged",
+        model=OfficialAccount,
+        claims=((account.pk, now.isoformat()) for account, _ in live),
+    )
+    recipients = comms_recipients()
+    emails_queue(
+        mail
+        for account, reason in live
+        if (str(account.pk), now.isoformat()) in claimed
+        for mail in notice(
+            to=recipients,
+            subject=f"Official account flagged for deactivation: {account}",
+            template="flagged",
+            context={"account": account, "reason": reason, "url": account_url(account)},
+            category="account.flagged",
+        )
+    )
+    return len(live)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.conf import settings
 from guardian.shortcuts import get_users_with_perms
 
-from portal.mail import email_queue
+from portal.mail import Mail, email_queue
 from portal.models import OrgUnit, User
 from portal.roles import Role
 
@@ -61,3 +61,26 @@ def notify(
             context=context,
             category=f"accounts_registry.{category}",
         )
+
+
+def notice(
+    *,
+    to: Iterable[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    category: str,
+) -> list[Mail]:
+    """``notify`` as a list of at most one ``Mail``, for a sweep that queues many at once."""
+    recipients = [address for address in dict.fromkeys(to) if address]
+    if not recipients:
+        return []
+    return [
+        Mail(
+            to=recipients,
+            subject=subject,
+            template=f"accounts_registry/email/{template}",
+            context=context,
+            category=f"accounts_registry.{category}",
+        )
+    ]

@@ -25,16 +25,18 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from alumni.api import verified_user_ids
 from groups.errors import GroupsError
 from groups.models import Communication, Delivery, GroupRequest, Membership
 from groups.services.rules import require_staff
 from portal.audit import audit_record
-from portal.mail import email_queue
+from portal.mail import email_build, email_render, emails_save
 from portal.models import OutboundEmail, User
 
 UNSUBSCRIBE_SALT = "groups.unsubscribe"
+_LINK = "PORTAL-UNSUBSCRIBE-LINK"  # stands for each recipient's link in the rendered mailing
 R = GroupRequest.Status
 C = Communication.Status
 D = Delivery.Status
@@ -256,25 +258,38 @@ def communication_send_batch(*, communication_id: int, batch: int) -> int:
             .filter(communication=communication, batch=batch, status=D.QUEUED, email__isnull=True)
             .select_related("recipient", "membership")
         )
+        # The mailing is rendered once; each recipient's copy differs only by its link.
+        body_text, body_html = email_render(
+            "groups/email/communication",
+            {
+                "base_url": settings.PORTAL_BASE_URL,
+                "communication": communication,
+                "group": req.group,
+                "unsubscribe": _LINK,
+            },
+        )
+        written = []
         for delivery in pending:
             membership = delivery.membership
             if not (membership.consents and delivery.recipient.is_active):
                 delivery.status = D.SKIPPED
                 continue
             link = unsubscribe_url(membership.pk)
-            (delivery.email,) = email_queue(
+            delivery.email = email_build(
                 to=delivery.recipient.email,
                 subject=communication.subject,
-                template="groups/email/communication",
-                context={"communication": communication, "group": req.group, "unsubscribe": link},
+                body_text=body_text.replace(_LINK, link),
+                body_html=body_html.replace(_LINK, escape(link)),
                 category="groups.communication",
                 headers={
                     "List-Unsubscribe": f"<{link}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
             )
+            written.append(delivery.email)
             delivery.attempts += 1
             sent += 1
+        emails_save(written)
         Delivery.objects.bulk_update(pending, ["status", "email", "attempts"])
     communication_complete_if_done(communication_id=communication_id)
     return sent

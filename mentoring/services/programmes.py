@@ -12,9 +12,9 @@ from mentoring.models import MenteeApplication, MentorApplication, Partnership, 
 from mentoring.services.common import require_admin, today
 from mentoring.services.partnerships import partnership_end
 from portal.audit import audit_record
-from portal.mail import email_queue
+from portal.mail import Mail, emails_queue
 from portal.models import User
-from portal.reminders import reminder_claim
+from portal.reminders import not_reminded, reminders_claim_bulk
 
 # The fields programme_create/update apply; the form and the Django admin use this one list.
 PROGRAMME_FIELDS = (
@@ -72,27 +72,44 @@ def programme_wrap_up(*, actor: User | None, programme_id: int) -> int:
     active = programme.partnerships.filter(status=Partnership.Status.ACTIVE)
     for partnership_id in active.values_list("pk", flat=True):
         partnership_end(actor=actor, partnership_id=partnership_id)
-    sent = 0
+    kind = "mentoring.future_invitation"
     people: list[tuple[MentorApplication | MenteeApplication, str]] = [
-        (a, a.email) for a in programme.mentor_applications.filter(status="submitted")
+        (a, a.email)
+        for a in not_reminded(
+            programme.mentor_applications.filter(status="submitted"), kind=kind, period="end"
+        )
     ]
     people += [
-        (a, a.university_email) for a in programme.mentee_applications.filter(status="submitted")
+        (a, a.university_email)
+        for a in not_reminded(
+            programme.mentee_applications.filter(status="submitted"), kind=kind, period="end"
+        )
     ]
-    for application, address in people:
-        with transaction.atomic():
-            if not reminder_claim(
-                kind="mentoring.future_invitation", target=application, period="end"
-            ):
-                continue
-            email_queue(
+    with transaction.atomic():
+        claimed_mentors = reminders_claim_bulk(
+            kind=kind,
+            model=MentorApplication,
+            claims=((a.pk, "end") for a, _ in people if isinstance(a, MentorApplication)),
+        )
+        claimed_mentees = reminders_claim_bulk(
+            kind=kind,
+            model=MenteeApplication,
+            claims=((a.pk, "end") for a, _ in people if isinstance(a, MenteeApplication)),
+        )
+        mails = [
+            Mail(
                 to=address,
                 subject=f"Thank you for taking part in {programme.name}",
                 template="mentoring/email/future_invitation",
                 context={"programme": programme, "name": application.name},
                 category="mentoring.future_invitation",
             )
-            sent += 1
+            for application, address in people
+            if (str(application.pk), "end")
+            in (claimed_mentors if isinstance(application, MentorApplication) else claimed_mentees)
+        ]
+        emails_queue(mails)
+    sent = len(mails)
     if sent:
         audit_record(
             actor=actor,

@@ -19,7 +19,7 @@ from moderation.models import RemovalRequest
 from moderation.permissions import can_manage_removal_requests
 from moderation.selectors import items_visible_to
 from portal.audit import audit_record
-from portal.mail import email_queue
+from portal.mail import Mail, email_queue, emails_queue
 from portal.models import User
 
 # The fields comms enter for a request (the form takes its field list from here).
@@ -97,14 +97,18 @@ def removal_request_create(
     return request
 
 
-def email_owner(request: RemovalRequest, template: str, subject: str) -> None:
-    email_queue(
+def owner_mail(request: RemovalRequest, template: str, subject: str) -> Mail:
+    return Mail(
         to=request.owner_email,
         subject=f"{subject} {settings.INSTITUTION_NAME}",
         template=f"moderation/email/{template}",
         context={"request": request, "confirm_url": confirm_url(request)},
         category=f"moderation.removal_request.{template}",
     )
+
+
+def email_owner(request: RemovalRequest, template: str, subject: str) -> None:
+    emails_queue([owner_mail(request, template, subject)])
 
 
 def removal_request_confirm(*, request_id: int, note: str = "") -> RemovalRequest:

@@ -6,7 +6,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from portal.celery import app as celery_app
@@ -113,11 +114,8 @@ def test_failed_delivery_is_kept_for_retry(settings) -> None:
     assert deliver_pending_email() == 1
 
 
-class FailingBackend:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def send_messages(self, messages: list[Any]) -> int:
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Sequence[Any]) -> int:
         raise ConnectionError("SMTP down")
 
 
