@@ -23,6 +23,7 @@ from moderation.services.incidents import incident_assign, incident_report, inci
 from moderation.services.items import ItemData, item_claim, item_create
 from portal.models import AuditEvent, Reminder, User
 from portal.roles import Role
+from portal.tasks import deliver_pending_email
 from portal.tests.factories import make_user
 from portal.workdays import default_calendar
 
@@ -112,6 +113,7 @@ def test_sweep_chases_once_per_stage_and_skips_replied(
         item=escalate(channel_admin, channel, "escalate_student_services")
     )
     reply(channel_admin, answered)
+    deliver_pending_email()  # the escalation emails themselves go out before the sweeps run
     mail.outbox.clear()
     assert escalation_reminders_sweep(now=waiting.reply_due_at - timedelta(minutes=1)) == {
         "reply_due": 0,
