@@ -143,3 +143,56 @@ def graduate_status_annotation(user_field: str = "user_id") -> Subquery:
     """For ``.annotate(graduate_status=...)``: each row's user's verification status (None when
     no verification was ever asked for, which counts as pending)."""
     return Subquery(Verification.objects.filter(user_id=OuterRef(user_field)).values("status")[:1])
+
+
+# --- Subject access and erasure (found by name by portal.dataprotection.registry) -----------
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """The details they gave to be verified, the decision, and the alumni record it matched."""
+    verification = (
+        Verification.objects.filter(user=user).select_related("record", "decided_by").first()
+    )
+    if verification is None:
+        return {}
+    record = verification.record
+    return {
+        "graduate_verification": {
+            "status": verification.get_status_display(),
+            "given_names": verification.given_names,
+            "family_name": verification.family_name,
+            "former_name": verification.former_name,
+            "graduation_year": verification.graduation_year,
+            "programme": verification.programme,
+            "birth_year": verification.birth_year,
+            "requested_at": verification.requested_at,
+            "decided_at": verification.decided_at,
+            "reason_told": verification.reason,
+        },
+        "alumni_record": None
+        if record is None
+        else {
+            "record_id": record.record_id,
+            "names": f"{record.given_names} {record.family_name}",
+            "former_names": record.former_names,
+            "programmes": record.programmes,
+            "graduation_years": record.graduation_years,
+            "emails_on_file": record.emails,
+        },
+    }
+
+
+def erase_personal_data(user: User, pseudonym: str) -> list[str]:
+    """The details they typed go; the verification's status and dates stay as a record. The
+    alumni record itself is the CRM's (the system of record), re-imported from there."""
+    Verification.objects.filter(user=user).update(
+        given_names=pseudonym,
+        family_name="",
+        former_name="",
+        programme="",
+        birth_year=None,
+        graduation_year=None,
+        evidence="",
+        record=None,
+    )
+    return []
