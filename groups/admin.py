@@ -26,6 +26,7 @@ from groups.models import (
     Delivery,
     GroupRequest,
     Membership,
+    MembershipChange,
     OutsidePresence,
     PageChange,
     RequestMessage,
@@ -246,3 +247,12 @@ class PageChangeAdmin(GroupsWorkflowAdmin):
     list_display = ("group", "status", "proposed_by", "proposed_at", "decided_by", "decided_at")
     list_filter = ("status",)
     search_fields = ("group__name", "description")
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(GroupsWorkflowAdmin):
+    """The CRM's change feed: insert-only, written by the membership services."""
+
+    list_display = ("pk", "kind", "membership", "at")
+    list_filter = ("kind",)
+    search_fields = ("membership__group__name", "membership__user__email")

@@ -14,6 +14,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -168,6 +169,11 @@ class OutboundEmailAdmin(WorkflowAdmin):
 admin.site.unregister(Group)
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Authenticator)
+# Single sign-on: providers are configured from the environment (``portal.sso``) and tokens are
+# not stored, so neither has an admin page; the identities linked to people are shown only.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)
+admin.site.unregister(SocialAccount)
 
 
 @admin.register(Group)
@@ -188,3 +194,11 @@ class AuthenticatorAdmin(WorkflowAdmin):
     list_filter = ("type",)
     search_fields = ("user__email",)
     fields = ("user", "type", "created_at", "last_used_at")  # never ``data``: it holds secrets
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(WorkflowAdmin):
+    list_display = ("user", "provider", "uid", "last_login", "date_joined")
+    list_filter = ("provider",)
+    search_fields = ("user__email", "uid")
+    fields = ("user", "provider", "uid", "last_login", "date_joined")  # not the token's claims

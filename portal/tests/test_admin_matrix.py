@@ -44,6 +44,7 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     "auth.Group": (*VIEW_ONLY, frozenset()),
     "account.EmailAddress": (*VIEW_ONLY, frozenset()),
     "mfa.Authenticator": (*VIEW_ONLY, frozenset()),
+    "socialaccount.SocialAccount": (*VIEW_ONLY, frozenset()),
     # Registry: every row changes through the portal's pages.
     "accounts_registry.AccountRequest": (*VIEW_ONLY, frozenset()),
     "accounts_registry.OfficialAccount": (*VIEW_ONLY, frozenset()),
@@ -71,6 +72,7 @@ EXPECTED: dict[str, tuple[bool, bool, bool, frozenset[str]]] = {
     ),
     "groups.CommitteeMembership": (False, True, False, frozenset({"end_seats"})),
     "groups.Membership": (*VIEW_ONLY, frozenset()),
+    "groups.MembershipChange": (*VIEW_ONLY, frozenset()),
     "groups.ConsentEvent": (*VIEW_ONLY, frozenset()),
     "groups.AnnualPlan": (*VIEW_ONLY, frozenset()),
     "groups.GroupRequest": (*VIEW_ONLY, frozenset()),

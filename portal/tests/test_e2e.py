@@ -54,6 +54,9 @@ def test_a_person_exports_their_data_and_a_dpo_erases_someone(page, sign_in, axe
     subject = make_subject()
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, subject.person)
+    toggler = page.get_by_role("button", name="Toggle navigation")
+    if toggler.is_visible():  # the phone menu is folded
+        toggler.click()
     page.get_by_role("link", name="My data").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "My data"
     assert page.get_by_text("Partnership in").count() == 1  # an obligation, listed

@@ -145,6 +145,10 @@ def test_a_new_person_signs_up_through_sso_without_any_staff_role(
     page.wait_for_url("**/signup/**")
     axe_check(page)
     page.get_by_label("A graduate of the university").check()
+    # Graduates give the details their alumni record is matched on (none here: pending).
+    page.get_by_label("Graduates: year you graduated").fill("2015")
+    page.get_by_label("Graduates: programme you studied").fill("MSc Economics")
+    page.get_by_label("Graduates: year of birth").fill("1990")
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url("**/dashboard/")
     user = User.objects.get(email="new.alumna@example.com")
