@@ -1,21 +1,4 @@
-"""Scheduled sweeps: inactivity (B6), annual audit (B7), overdue advice, training expiry.
-
-Each sweep claims its due rows in one set-based query (``select_for_update(skip_locked=True)``,
-then one ``UPDATE`` where the claim is a column, or leaving out what was already reminded),
-inside one transaction, and only then sends and audits, all in bulk: the reminder claims in one
-statement, the audit events and the outbox rows in one insert each. A second run finds nothing
-to claim, in one query per step whatever the number of accounts; reminder claims make a resend
-impossible even when a row is claimed again. A concurrent run skips the rows the first one holds.
-
-Settings (all optional):
-- ``ACCOUNT_INACTIVITY_DAYS`` (90): "three months" of 001 §5.4, counted as 90 days so that the
-  threshold does not drift with month lengths.
-- ``ACCOUNT_INACTIVITY_GRACE_DAYS`` (30): after the reminder, how long until comms are asked to
-  deactivate the account.
-- ``ACCOUNT_AUDIT_DUE_DAYS`` (30): how long the admins have to answer an audit.
-- ``ACCOUNT_AUDIT_REMINDER_DAYS`` (7): the reminder goes this many days before the due date.
-- ``TRAINING_REMINDER_DAYS`` (30): days before a training expires that its holder is reminded.
-"""
+"""Sweeps of official accounts: inactivity reminders and flags, annual audits (open, remind, escalate)."""
 
 from __future__ import annotations
 
@@ -26,21 +9,22 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, OuterRef, Q
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.audit import audit_record, audit_record_bulk
+from accounts_registry.models import (
+    AdminAssignment,
+    AnnualAudit,
+    OfficialAccount,
+)
+from accounts_registry.services.accounts import accounts_flag_bulk
+from accounts_registry.services.audits import audit_url
+from accounts_registry.services.notifications import comms_recipients, notice
+from portal.audit import audit_record_bulk
 from portal.mail import emails_queue
-from portal.reminders import not_reminded, reminder_claim, reminders_claim_bulk
-
-from .models import AdminAssignment, AdviceRequest, AnnualAudit, OfficialAccount, TrainingRecord
-from .services.accounts import account_flag, accounts_flag_bulk
-from .services.advice import advice_url
-from .services.audits import audit_url
-from .services.notifications import comms_recipients, notice, notify
-from .services.training import governance_settings
+from portal.reminders import not_reminded, reminders_claim_bulk
 
 
 def inactivity_days() -> int:
@@ -78,9 +62,6 @@ def _admin_emails(account_ids: Iterable[int]) -> dict[int, list[str]]:
     for account_id, email in rows:
         emails[account_id].append(email)
     return emails
-
-
-# --- Inactivity -------------------------------------------------------------------------------
 
 
 def inactivity_sweep(*, now: datetime | None = None) -> SweepResult:
@@ -163,9 +144,6 @@ def _inactivity_flag_due(now: datetime) -> int:
             f"and a grace period of {grace_days()} days."
         )
     return accounts_flag_bulk(overdue, reasons=reasons)
-
-
-# --- Annual audit -----------------------------------------------------------------------------
 
 
 def _anniversary_reached(today: date) -> Q:
@@ -308,126 +286,3 @@ def _audits_escalate_due(today: date) -> int:
         )
     )
     return len(overdue)
-
-
-# --- Advice before posting --------------------------------------------------------------------
-
-
-@transaction.atomic
-def advice_overdue_sweep(*, now: datetime | None = None) -> int:
-    """Tell comms once about each open advice request past its due time."""
-    now = now or timezone.now()
-    overdue = list(
-        AdviceRequest.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("asker", "account")
-        .filter(state=AdviceRequest.State.OPEN, overdue_notified_at__isnull=True, due_at__lt=now)
-        .order_by("due_at", "pk")
-    )
-    if not overdue:
-        return 0
-    AdviceRequest.objects.filter(pk__in=[advice.pk for advice in overdue]).update(
-        overdue_notified_at=now
-    )
-    recipients = comms_recipients()
-    for advice in overdue:
-        if not reminder_claim(
-            kind="accounts_registry.advice.overdue", target=advice, period=advice.due_at.isoformat()
-        ):
-            continue
-        audit_record(
-            actor=None,
-            action="accounts_registry.advice.overdue",
-            target=advice,
-            new={"due_at": advice.due_at},
-        )
-        notify(
-            to=recipients,
-            subject=f"Overdue advice request #{advice.pk} ({advice.get_urgency_display()})",
-            template="advice_overdue",
-            context={"advice": advice, "url": advice_url(advice)},
-            category="advice.overdue",
-        )
-    return len(overdue)
-
-
-# --- Administrators' training -----------------------------------------------------------------
-
-
-def _latest_training_of_admins() -> QuerySet[TrainingRecord]:
-    """Each administrator's latest training record (a renewal supersedes the old one)."""
-    newer = TrainingRecord.objects.filter(
-        user_id=OuterRef("user_id"), expires_on__gt=OuterRef("expires_on")
-    )
-    admin = AdminAssignment.objects.filter(
-        user_id=OuterRef("user_id"),
-        revoked_at__isnull=True,
-        account__status__in=OfficialAccount.OPEN_STATUSES,
-    )
-    return TrainingRecord.objects.filter(Exists(admin)).exclude(Exists(newer))
-
-
-def training_expiry_sweep(*, today: date | None = None) -> SweepResult:
-    """Remind admins whose training expires soon; flag their accounts once it has expired."""
-    today = today or timezone.localdate()
-    return SweepResult(reminded=_training_remind_due(today), flagged=_training_flag_due(today))
-
-
-@transaction.atomic
-def _training_remind_due(today: date) -> int:
-    window = today + timedelta(days=int(getattr(settings, "TRAINING_REMINDER_DAYS", 30)))
-    due = list(
-        _latest_training_of_admins()
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("user")
-        .filter(expiry_reminded_at__isnull=True, expires_on__gte=today, expires_on__lte=window)
-        .order_by("pk")
-    )
-    TrainingRecord.objects.filter(pk__in=[record.pk for record in due]).update(
-        expiry_reminded_at=timezone.now()
-    )
-    reminded = 0
-    for record in due:
-        if not reminder_claim(
-            kind="accounts_registry.training.expiring", target=record, period=str(record.expires_on)
-        ):
-            continue
-        notify(
-            to=[record.user.email],
-            subject=f"Your social media training expires on {record.expires_on:%d %B %Y}",
-            template="training_expiring",
-            context={"record": record, "url": reverse("accounts_registry:training")},
-            category="training.expiring",
-        )
-        reminded += 1
-    return reminded
-
-
-@transaction.atomic
-def _training_flag_due(today: date) -> int:
-    if not governance_settings().training_required:
-        return 0
-    expired = list(
-        _latest_training_of_admins()
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("user")
-        .filter(expiry_flagged_at__isnull=True, expires_on__lt=today)
-        .order_by("pk")
-    )
-    TrainingRecord.objects.filter(pk__in=[record.pk for record in expired]).update(
-        expiry_flagged_at=timezone.now()
-    )
-    flagged = 0
-    for record in expired:
-        accounts = OfficialAccount.objects.select_for_update().filter(
-            status=OfficialAccount.Status.ACTIVE,
-            assignments__user_id=record.user_id,
-            assignments__revoked_at__isnull=True,
-        )
-        for account in accounts.order_by("pk"):
-            flagged += account_flag(
-                account,
-                actor=None,
-                reason=f"The social media training of {record.user.display_name} expired on "
-                f"{record.expires_on:%d %B %Y} and has not been renewed.",
-            )
-    return flagged
