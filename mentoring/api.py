@@ -21,6 +21,7 @@ from mentoring.models import (
     SurveyResponse,
     Unavailability,
 )
+from mentoring.services.applications import MENTEE_FIELDS, MENTOR_FIELDS
 from mentoring.sharing import mentee_card_for_mentor, mentor_card_for_mentee
 from portal.dataprotection.registry import Blocker, RetentionRule
 from portal.models import User
@@ -29,38 +30,15 @@ ERASED_TEXT = "[removed: the author's personal data were erased]"
 
 __all__ = ["erase_personal_data", "erasure_blockers", "personal_data", "retention_rules"]
 
+# What each application holds of the applicant: the fields the apply services take (less the
+# commitments, which are recorded acceptances, not data about the person), plus its state.
+_COMMITMENTS = {code for code, _ in MentorApplication.COMMITMENTS}
 _MENTOR_FIELDS = (
-    "name",
-    "email",
-    "courses",
-    "graduation_year",
-    "country",
-    "job_role",
-    "sectors",
-    "bio",
-    "share_bio",
-    "linkedin",
-    "share_linkedin",
-    "capacity",
+    *(field for field in MENTOR_FIELDS if field not in _COMMITMENTS),
     "status",
     "submitted_at",
 )
-_MENTEE_FIELDS = (
-    "name",
-    "university_email",
-    "msc_programme",
-    "sectors",
-    "support_areas",
-    "linkedin",
-    "share_linkedin",
-    "bio",
-    "share_bio",
-    "preferred_countries",
-    "meeting_mode",
-    "country",
-    "status",
-    "submitted_at",
-)
+_MENTEE_FIELDS = (*MENTEE_FIELDS, "status", "submitted_at")
 
 
 def _own(application: Any, fields: tuple[str, ...]) -> dict[str, Any]:
