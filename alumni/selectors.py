@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from alumni.matching import Check, Details, checks, email_on_file
 from alumni.models import AlumniRecord, RecordKey, Verification
@@ -15,10 +16,25 @@ from portal.permissions import AnyUser, get_visible_or_404
 CLOSEST = 3
 
 
+def address_confirmed() -> Exists:
+    """The verification's account has confirmed its sign-in address. Until then it is nobody's
+    to decide: anyone can type a graduate's address or details into the sign-up form."""
+    return Exists(
+        EmailAddress.objects.filter(
+            user_id=OuterRef("user_id"), email__iexact=OuterRef("user__email"), verified=True
+        )
+    )
+
+
+def verifications_to_decide() -> QuerySet[Verification]:
+    """Every verification of an account with a confirmed address (staff, reminders, counts)."""
+    return Verification.objects.filter(address_confirmed())
+
+
 def verifications_visible_to(*, user: AnyUser) -> QuerySet[Verification]:
     if not is_engagement_staff(user):
         return Verification.objects.none()
-    return Verification.objects.select_related("user", "record", "decided_by")
+    return verifications_to_decide().select_related("user", "record", "decided_by")
 
 
 def access_verification_or_404(user: AnyUser, verification_id: int) -> Verification:
@@ -64,7 +80,7 @@ def queue_counts(*, user: AnyUser) -> dict[str, int]:
         return {}
     pending = Q(status=Verification.Status.PENDING)
     migrated = Q(origin=Verification.Origin.MIGRATION)
-    return Verification.objects.aggregate(
+    return verifications_to_decide().aggregate(
         pending=Count("pk", filter=pending),
         overdue=Count("pk", filter=pending & Q(due_at__lte=timezone.now())),
         migrated=Count("pk", filter=migrated),

@@ -36,6 +36,9 @@ def reminder_claim(*, kind: str, target: Model, period: str, detail: str = "") -
     return True
 
 
+_SQLITE_CHUNK = 500  # rows per statement: 6 parameters each, well under SQLite's limit
+
+
 def reminders_claim_bulk(
     *,
     kind: str,
@@ -55,23 +58,44 @@ def reminders_claim_bulk(
         return set()
     details = details or {}
     table = connection.ops.quote_name(Reminder._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (kind, target_type_id, target_id, period, created_at, detail) "  # noqa: S608 (names from the model)
-        "SELECT %s, %s, t.target_id, t.period, %s, t.detail "
-        "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS t(target_id, period, detail) "
-        "ON CONFLICT DO NOTHING RETURNING target_id, period"
-    )
-    params: Any = [
-        kind,
-        ContentType.objects.get_for_model(model).pk,
-        timezone.now(),
-        [pk for pk, _ in pairs],
-        [period for _, period in pairs],
-        [details.get(pair, "")[:255] for pair in pairs],
-    ]
+    kind_type = (kind, ContentType.objects.get_for_model(model).pk)
+    now = timezone.now()
+    claimed: set[tuple[str, str]] = set()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(str(target_id), str(period)) for target_id, period in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {table} (kind, target_type_id, target_id, period, created_at, detail) "  # noqa: S608 (names from the model)
+                "SELECT %s, %s, t.target_id, t.period, %s, t.detail "
+                "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[]) "
+                "AS t(target_id, period, detail) "
+                "ON CONFLICT DO NOTHING RETURNING target_id, period"
+            )
+            params: Any = [
+                *kind_type,
+                now,
+                [pk for pk, _ in pairs],
+                [period for _, period in pairs],
+                [details.get(pair, "")[:255] for pair in pairs],
+            ]
+            cursor.execute(sql, params)
+            claimed.update((str(pk), str(period)) for pk, period in cursor.fetchall())
+            return claimed
+        # The embedded SQLite (3.35+ has RETURNING): the same statement over a VALUES list,
+        # in chunks under its limit on bound parameters.
+        for start in range(0, len(pairs), _SQLITE_CHUNK):
+            chunk = pairs[start : start + _SQLITE_CHUNK]
+            rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (kind, target_type_id, target_id, period, created_at, detail) "  # noqa: S608 (names from the model)
+                f"VALUES {rows} ON CONFLICT DO NOTHING RETURNING target_id, period",
+                [
+                    value
+                    for pk, period in chunk
+                    for value in (*kind_type, pk, period, now, details.get((pk, period), "")[:255])
+                ],
+            )
+            claimed.update((str(pk), str(period)) for pk, period in cursor.fetchall())
+    return claimed
 
 
 def not_reminded(queryset: QuerySet[M], *, kind: str, period: str | Expression | F) -> QuerySet[M]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -42,8 +43,12 @@ DETAIL_FIELDS = (
 def find_match(details: Details, *, user_id: int) -> tuple[AlumniRecord | None, str]:
     """The one record the details match, and how (email on file or details); else None.
 
-    A record already verifying another account never matches (one account per graduate).
+    A record already verifying another account never matches (one account per graduate), and
+    nothing matches before the account's address is confirmed: otherwise anyone could sign up
+    with a graduate's address or details, never confirm it, and hold that graduate's record.
     """
+    if not _address_confirmed(user_id):
+        return None, ""
     others = Count("verifications", filter=~Q(verifications__user_id=user_id))
     candidates = list(candidate_records(details).annotate(others=others).filter(others=0))
     by_email = {r.pk: r for r in candidates if email_on_file(details, r)}
@@ -53,6 +58,15 @@ def find_match(details: Details, *, user_id: int) -> tuple[AlumniRecord | None, 
     if len(by_details) == 1 and not by_email:
         return next(iter(by_details.values())), Verification.Method.RECORD_MATCH
     return None, ""
+
+
+def _address_confirmed(user_id: int) -> bool:
+    """The account's own sign-in address is confirmed (by its emailed link or by SSO)."""
+    user = User.objects.only("email").get(pk=user_id)
+    confirmed: bool = EmailAddress.objects.filter(
+        user_id=user_id, email__iexact=user.email, verified=True
+    ).exists()
+    return confirmed
 
 
 def _due(now: datetime) -> datetime | None:
@@ -269,6 +283,13 @@ def verification_verify_by_system(*, user_id: int) -> Verification:
         if verification.status != Verification.Status.VERIFIED:
             _set_verified(verification, actor=None, method=Verification.Method.SYSTEM, record=None)
     return verification
+
+
+def verification_address_confirmed(*, user_id: int) -> bool:
+    """The person confirmed their address: match the details they gave at sign-up now."""
+    pending = Verification.objects.filter(user_id=user_id, status=Verification.Status.PENDING)
+    ids = list(pending.values_list("pk", flat=True))
+    return bool(ids) and verification_rematch(verification_ids=ids) > 0
 
 
 def verification_rematch(*, verification_ids: Iterable[int]) -> int:

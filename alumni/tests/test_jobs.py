@@ -51,3 +51,70 @@ def test_a_decided_verification_is_not_reminded() -> None:
         actor=make_user(Role.ENGAGEMENT_STAFF), verification_id=verification.pk, reason="No."
     )
     assert verification_reminder_sweep(now=timezone.now() + datetime.timedelta(days=30)) == 0
+
+
+def _overdue(count: int) -> None:
+    for _ in range(count):
+        make_pending()
+    past = timezone.now() - datetime.timedelta(days=20)
+    from alumni.models import Verification
+
+    Verification.objects.update(requested_at=past, due_at=past + datetime.timedelta(days=5))
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_sweep_with_nothing_new_to_send_costs_one_query_however_many_wait(
+    count: int, django_assert_num_queries
+) -> None:
+    make_user(Role.ENGAGEMENT_STAFF)
+    _overdue(count)
+    assert verification_reminder_sweep() == count
+    with django_assert_num_queries(1):  # the anti-join finds nothing: nothing else runs
+        assert verification_reminder_sweep() == 0
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_sweep_that_sends_costs_the_same_for_3_or_30(
+    count: int, django_assert_num_queries
+) -> None:
+    make_user(Role.ENGAGEMENT_STAFF)
+    _overdue(count)
+    # find (with the users), savepoint, one bulk claim, recipients, one outbox write, release
+    with django_assert_num_queries(7, exact=False):
+        assert verification_reminder_sweep() == count
+
+
+def test_a_resubmission_is_reminded_about_again_when_it_is_overdue() -> None:
+    from alumni.matching import Details
+    from alumni.models import Verification
+    from alumni.services.verification import verification_resubmit
+
+    make_user(Role.ENGAGEMENT_STAFF)
+    _overdue(1)
+    assert verification_reminder_sweep() == 1
+    verification = Verification.objects.get()
+    verification_resubmit(actor=verification.user, details=Details(family_name="Other"))
+    verification.refresh_from_db()
+    assert verification_reminder_sweep(now=verification.requested_at) == 0  # not due yet
+    assert verification.due_at is not None
+    assert verification_reminder_sweep(now=verification.due_at + datetime.timedelta(minutes=1)) == 1
+    assert Reminder.objects.filter(kind=REMINDER_KIND).count() == 2
+
+
+def test_an_unconfirmed_sign_up_is_neither_queued_nor_reminded_about() -> None:
+    from allauth.account.models import EmailAddress
+
+    from alumni.selectors import queue
+
+    staff = make_user(Role.ENGAGEMENT_STAFF)
+    _overdue(2)
+    squatter = make_pending(verified=False)
+    EmailAddress.objects.create(user=squatter, email=squatter.email, verified=False)
+    from alumni.models import Verification
+
+    Verification.objects.filter(user=squatter).update(
+        requested_at=timezone.now() - datetime.timedelta(days=20),
+        due_at=timezone.now() - datetime.timedelta(days=10),
+    )
+    assert verification_reminder_sweep() == 2
+    assert squatter not in {v.user for v in queue(user=staff)}

@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.apps import apps
 from django.test import Client
 from django.urls import reverse
@@ -47,7 +48,36 @@ def test_a_graduate_who_matches_is_verified_at_sign_up_with_their_former_name(
     user = User.objects.get(email="ada@example.org")
     assert has_role(user, Role.ALUMNUS)
     verification = Verification.objects.get(user=user)
+    # Nothing is matched until she confirms her address ...
+    assert verification.status == Verification.Status.PENDING and verification.record is None
+    # ... through the emailed link: then her details match the record.
+    _confirm(client, "ada@example.org")
+    verification.refresh_from_db()
     assert verification.status == Verification.Status.VERIFIED and verification.record == record
+
+
+def test_an_unconfirmed_sign_up_cannot_hold_a_graduates_record(client: Client) -> None:
+    """Someone signing up with a graduate's address (or details) and never confirming it claims
+    nothing: the graduate who confirms their own address is matched."""
+    record = make_record(emails="ada.lovelace@example.org")
+    _signup(client, "ada.lovelace@example.org")  # the squatter never confirms
+    squatter = User.objects.get(email="ada.lovelace@example.org")
+    assert Verification.objects.get(user=squatter).record is None
+    client.logout()
+    _signup(client, "ada@example.org")  # the graduate, with her details
+    _confirm(client, "ada@example.org")
+    verification = Verification.objects.get(user__email="ada@example.org")
+    assert verification.status == Verification.Status.VERIFIED and verification.record == record
+    assert Verification.objects.get(user=squatter).status == Verification.Status.PENDING
+
+
+def _confirm(client: Client, email: str) -> None:
+    address = EmailAddress.objects.get(email=email)
+    response = client.post(
+        reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
+    )
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email=email).verified
 
 
 def test_graduates_must_give_the_details_records_are_matched_on(client: Client) -> None:
