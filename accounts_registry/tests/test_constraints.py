@@ -4,7 +4,7 @@ layer can go missing unnoticed."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts_registry.errors import RegistryError
@@ -13,6 +13,7 @@ from accounts_registry.services.requests import request_activate, request_decide
 from accounts_registry.tests.factories import acknowledged, active_account, approved, make_approver
 from portal.permissions import grant_role
 from portal.roles import Role
+from portal.tests.db import refused_by_database
 from portal.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_slot_taken_refused_by_the_service(cast):
 def test_slot_taken_refused_by_the_database(cast):
     request = acknowledged(cast)
     decide(cast.director, request, MARCOMMS)
-    with pytest.raises(IntegrityError, match="decision_once_per_slot"), transaction.atomic():
+    with refused_by_database("decision_once_per_slot"), transaction.atomic():
         ApprovalDecision.objects.create(
             request=request, slot=MARCOMMS, decided_by=cast.approver, decision="approve"
         )
@@ -60,7 +61,7 @@ def test_second_decision_by_the_same_person_refused_by_the_service(cast):
 def test_second_decision_by_the_same_person_refused_by_the_database(cast):
     request = acknowledged(cast)
     decide(cast.director, request, MARCOMMS)
-    with pytest.raises(IntegrityError, match="decision_once_per_person"), transaction.atomic():
+    with refused_by_database("decision_once_per_person"), transaction.atomic():
         ApprovalDecision.objects.create(
             request=request, slot=UNIT, decided_by=cast.director, decision="approve"
         )
@@ -86,7 +87,7 @@ def test_handle_taken_refused_by_the_service(cast):
 
 def test_handle_taken_refused_by_the_database(cast):
     account = active_account(cast)
-    with pytest.raises(IntegrityError, match="account_platform_handle"), transaction.atomic():
+    with refused_by_database("account_platform_handle"), transaction.atomic():
         OfficialAccount.objects.create(
             unit=cast.unit,
             platform=account.platform,
@@ -103,6 +104,6 @@ def test_handle_taken_refused_by_the_database(cast):
 def test_second_audit_of_a_year_refused_by_the_database(cast):
     account = active_account(cast)
     AnnualAudit.objects.create(account=account, year=2026, due_on=timezone.localdate())
-    with pytest.raises(IntegrityError, match="one_audit_per_account_year"), transaction.atomic():
+    with refused_by_database("one_audit_per_account_year"), transaction.atomic():
         AnnualAudit.objects.create(account=account, year=2026, due_on=timezone.localdate())
     assert AnnualAudit.objects.filter(account=account).count() == 1

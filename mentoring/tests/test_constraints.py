@@ -6,7 +6,6 @@ either the service check or the constraint fails a test.
 from __future__ import annotations
 
 import datetime
-from contextlib import AbstractContextManager
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -20,14 +19,15 @@ from mentoring.services.surveys import survey_submit
 from mentoring.tests.factories import make_mentee, make_mentor, make_programme, pair
 from mentoring.tests.test_services import mentor_data
 from portal.roles import Role
+from portal.tests.db import refused_by_database
 from portal.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _bypassed(constraint: str) -> AbstractContextManager[pytest.ExceptionInfo[IntegrityError]]:
-    """Expect the database itself to refuse the write, naming ``constraint``."""
-    return pytest.raises(IntegrityError, match=constraint)
+def _bypassed(constraint: str) -> pytest.RaisesExc[IntegrityError]:
+    """Expect the database itself to refuse the write (naming ``constraint`` on PostgreSQL)."""
+    return refused_by_database(constraint)
 
 
 # --- mentor_once_per_programme ----------------------------------------------------------------
