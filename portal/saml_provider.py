@@ -11,11 +11,16 @@ attributes, where ``portal.sso`` reads whether the provider checked a second fac
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
+from django.http import HttpRequest, HttpResponse
 
 from portal.saml_settings import AUTHN_CONTEXTS
+
+logger = logging.getLogger(__name__)
 
 
 def address_is_trusted(email: object, trusted_domains: list[str]) -> bool:
@@ -40,3 +45,19 @@ class PortalSAMLProvider(SAMLProvider):  # type: ignore[misc]  # allauth ships n
         trusted = list(self.app.settings.get("trusted_email_domains") or [])
         fields["email_verified"] = address_is_trusted(fields.get("email"), trusted)
         return fields
+
+    def redirect(
+        self, request: HttpRequest, process: Any, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        """To the identity provider; if its metadata cannot be had, allauth's sign-in error page.
+
+        python3-saml fetches the metadata here (then caches it) and reports an unreachable URL,
+        a page that is not metadata or an unknown entity id with plain exceptions of several
+        kinds: each is logged for the operators, and the person sees a page, not a server error.
+        """
+        try:
+            response: HttpResponse = super().redirect(request, process, *args, **kwargs)
+        except Exception as error:  # python3-saml raises bare Exception
+            logger.exception("SAML sign-in with %s could not start", self.app.client_id)
+            return render_authentication_error(request, self, exception=error)  # type: ignore[no-any-return]
+        return response

@@ -1,12 +1,18 @@
-"""The admin's sign-in is the portal's sign-in: one page, with its limits and two-factor."""
+"""Sign-in around allauth: the admin's sign-in is the portal's (one page, with its limits and
+two-factor), and a malformed SAML response ends on the sign-in error page."""
 
 from __future__ import annotations
+
+import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from lxml.etree import XMLSyntaxError
+
+logger = logging.getLogger(__name__)
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -22,3 +28,23 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_active and request.user.is_staff):
         raise PermissionDenied("The administration site is for Django staff accounts.")
     return redirect(target)
+
+
+def saml_finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's end of a SAML sign-in, where a response that is not XML is an error page.
+
+    allauth turns a response that fails python3-saml's checks into its sign-in error page, but
+    one that does not parse (anyone may post to the assertion consumer service) escapes as
+    lxml's ``XMLSyntaxError``, or python3-saml's ``ValueError`` for a forbidden DTD.
+    """
+    from allauth.socialaccount.helpers import render_authentication_error
+    from allauth.socialaccount.providers.saml.utils import get_app_or_404
+    from allauth.socialaccount.providers.saml.views import finish_acs
+
+    try:
+        response: HttpResponse = finish_acs(request, organization_slug=organization_slug)
+    except (XMLSyntaxError, ValueError) as error:
+        logger.warning("SAML response for %s refused: %s", organization_slug, error)
+        provider = get_app_or_404(request, organization_slug).get_provider(request)
+        return render_authentication_error(request, provider, exception=error)  # type: ignore[no-any-return]
+    return response
