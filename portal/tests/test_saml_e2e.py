@@ -50,13 +50,18 @@ def _xmlsec1() -> str:
 def saml_idp(
     live_server: Any, settings: Any, tmp_path: Path
 ) -> Iterator[Callable[..., dict[str, str]]]:
-    """``start(accounts, metadata=True, signed_requests=False)`` starts the identity provider
-    and points the portal's SAML sign-in at it, as the ``PORTAL_SAML_*`` variables would."""
+    """``start(accounts, metadata=True, signed_requests=False, trusted_cert=None)`` starts the
+    identity provider and points the portal's SAML sign-in at it, as the ``PORTAL_SAML_*``
+    variables would (``trusted_cert``: another certificate the portal is told to trust)."""
     xmlsec1 = _xmlsec1()
     processes: list[subprocess.Popen[str]] = []
 
     def start(
-        accounts: dict[str, Any], *, metadata: bool = True, signed_requests: bool = False
+        accounts: dict[str, Any],
+        *,
+        metadata: bool = True,
+        signed_requests: bool = False,
+        trusted_cert: Path | None = None,
     ) -> dict[str, str]:
         idp_key, idp_cert = write_key_pair(tmp_path, "idp")
         sp_metadata_url = f"{live_server.url}/accounts/saml/university/metadata/"
@@ -89,7 +94,7 @@ def saml_idp(
             cache.delete(f"saml.metadata.{idp['metadata_url']}.{idp['entity_id']}")
         else:
             environ["PORTAL_SAML_IDP_SSO_URL"] = idp["sso_url"]
-            environ["PORTAL_SAML_IDP_X509CERT_FILE"] = str(idp_cert)
+            environ["PORTAL_SAML_IDP_X509CERT_FILE"] = str(trusted_cert or idp_cert)
         if signed_requests:
             sp_key, sp_cert = write_key_pair(tmp_path, "sp")
             environ["PORTAL_SAML_SP_PRIVATE_KEY_FILE"] = str(sp_key)
@@ -197,3 +202,19 @@ def test_an_address_outside_the_trusted_domains_does_not_take_over_an_account(
     page.wait_for_url("**/signup/**")
     assert "/dashboard/" not in page.url
     assert not SocialAccount.objects.filter(user=alumnus).exists()
+
+
+def test_an_assertion_signed_with_another_key_signs_nobody_in(
+    page: Any, saml_idp: Any, tmp_path: Path
+) -> None:
+    staff = make_user(Role.COMMS_STAFF, email=f"comms.forged@{UNIVERSITY}")
+    _key, other_cert = write_key_pair(tmp_path, "other")
+    saml_idp(
+        {"f1": _account(staff.email, context=REFEDS_MFA)}, metadata=False, trusted_cert=other_cert
+    )
+    _saml(page, "f1")
+    page.wait_for_url("**/acs/finish/")
+    assert page.get_by_role("heading", name="Third-Party Login Failure").count() == 1
+    assert not SocialAccount.objects.filter(user=staff).exists()
+    page.goto("/dashboard/")
+    assert "/accounts/login/" in page.url

@@ -161,3 +161,12 @@ def test_an_unreachable_identity_provider_is_a_page_not_a_server_error(
     response = anonymous.post(f"{BASE}/login/")
     assert response.status_code == 401
     assert "Third-Party Login Failure" in response.content.decode()
+
+
+def test_the_metadata_names_an_unreadable_identity_provider(
+    anonymous: Client, settings: Any
+) -> None:
+    _configure(settings, {"PORTAL_SAML_IDP_METADATA_URL": "http://127.0.0.1:9/metadata"})
+    response = anonymous.get(f"{BASE}/metadata/")
+    assert response.status_code == 503
+    assert "identity provider's metadata cannot be read" in response.content.decode()
