@@ -169,7 +169,7 @@ class OutboundEmailAdmin(WorkflowAdmin):
 admin.site.unregister(Group)
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Authenticator)
-# Single sign-on: providers are configured from the environment (``portal.sso``) and tokens are
+# Single sign-on: providers come from the environment (OpenID Connect and SAML) and tokens are
 # not stored, so neither has an admin page; the identities linked to people are shown only.
 admin.site.unregister(SocialApp)
 admin.site.unregister(SocialToken)

@@ -16,6 +16,8 @@ import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 
+from portal import saml_settings
+
 # Generic Django classes (ModelAdmin[M], QuerySet[M], ...) become subscriptable at run time, as
 # strict typing writes them.
 django_stubs_ext.monkeypatch()
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # SAML 2.0 (python3-saml); its URLs answer 404 until an identity provider is configured.
+    "allauth.socialaccount.providers.saml",
     "guardian",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -250,15 +254,21 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps()}}
+# SAML 2.0: ``PORTAL_SAML_*`` (portal.saml_settings); the provider class is the portal's.
+_OIDC_APPS, _SAML_APPS = oidc_apps(), saml_settings.saml_apps()
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _OIDC_APPS},
+    "saml": {"provider_class": saml_settings.PROVIDER_CLASS, "APPS": _SAML_APPS},
+}
 # The SSO button's form redirects to the provider, which CSP's form-action must allow: the
 # providers' own origins, and any other origin their sign-in pages live on.
 SSO_FORM_ACTION = sorted(
     {
-        origin_of(str(app["settings"]["server_url"]))
-        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]  # type: ignore[attr-defined]
+        origin_of(str(app["settings"]["server_url"]))  # type: ignore[index]
+        for app in _OIDC_APPS
     }
     | set(env_list("PORTAL_OIDC_FORM_ACTION"))
+    | saml_settings.saml_form_action(_SAML_APPS, env_list("PORTAL_SAML_FORM_ACTION"))
 )
 SOCIALACCOUNT_ADAPTER = "portal.sso.SocialAccountAdapter"
 MFA_ADAPTER = "portal.sso.MFAAdapter"

@@ -56,6 +56,18 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    # Before allauth's own: a SAML response that is not even XML ends on the sign-in error page,
+    # and the metadata answers 503 when the identity provider's cannot be read.
+    path(
+        "accounts/saml/<str:organization_slug>/acs/finish/",
+        views_auth.saml_finish_acs,
+        name="portal_saml_finish_acs",
+    ),
+    path(
+        "accounts/saml/<str:organization_slug>/metadata/",
+        views_auth.saml_metadata,
+        name="portal_saml_metadata",
+    ),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own URLs: its sign-in goes through allauth (limits, two-factor).
     path("admin/login/", views_auth.admin_login, name="admin_login"),
