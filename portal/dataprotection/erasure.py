@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +75,9 @@ def _erase_platform(person: User, pseudonym: str) -> list[str]:
     addresses = EmailAddress.objects.filter(user=person)
     identifiers += list(addresses.values_list("email", flat=True))
     addresses.delete()
+    identities = SocialAccount.objects.filter(user=person)  # their tokens go with them
+    identifiers += list(identities.values_list("uid", flat=True))
+    identities.delete()
     Authenticator.objects.filter(user=person).delete()
     Session.objects.filter(session_key__in=_sessions_of(person)).delete()
     now = timezone.now()

@@ -13,6 +13,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
@@ -56,6 +57,16 @@ def _platform_part(person: User) -> dict[str, Any]:
         "role_history": [
             {"role": g.role, "granted_at": g.granted_at, "ended_at": g.ended_at}
             for g in RoleGrant.objects.filter(user=person)
+        ],
+        "single_sign_on_identities": [
+            {
+                "provider": a.provider,
+                "subject": a.uid,
+                "linked_at": a.date_joined,
+                "last_sign_in": a.last_login,
+                "claims_received": a.extra_data,
+            }
+            for a in SocialAccount.objects.filter(user=person)
         ],
         "sign_in_factors": [
             {"kind": a.type, "created_at": a.created_at}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
 
 from accounts_registry.models import AdminAssignment
@@ -27,6 +28,7 @@ SENTINELS = {
     "incident": "SENTINEL-INCIDENT-5521",
     "bio": "SENTINEL-MENTEE-BIO-3308",
     "access": "SENTINEL-ACCESS-LOG-6402",
+    "sso": "SENTINEL-SSO-SUBJECT-8817",
 }
 PARTNER_UNSHARED = ("PARTNER-UNSHARED-BIO-991", "https://www.linkedin.com/in/unshared-mentor")
 PARTNER_NAME = "Marguerite Oyelaran-Fitch"
@@ -41,7 +43,8 @@ class Subject:
 
 def make_subject() -> Subject:
     """Quentin: a student mentee, a group member who withdrew consent, a request's author of a
-    message, a concern raiser, an incident reporter, a former account admin, an email recipient."""
+    message, a concern raiser, an incident reporter, a former account admin, an email recipient,
+    a university single sign-on identity."""
     person = make_user(Role.STUDENT, Role.ALUMNUS, email=EMAIL, first_name=FIRST, last_name=LAST)
     group = make_group()
     membership = membership_join(actor=person, group_id=group.pk, consent=True)
@@ -91,5 +94,12 @@ def make_subject() -> Subject:
         subject="Your mentoring partner",
         body_text=f"Dear {FIRST} {LAST}, your mentor is {PARTNER_NAME}.",
         status=OutboundEmail.Status.SENT,
+    )
+    # A university sign-in identity: its subject and the claims the provider sent are held.
+    SocialAccount.objects.create(
+        user=person,
+        provider="university",
+        uid=SENTINELS["sso"],
+        extra_data={"email": EMAIL, "name": f"{FIRST} {LAST}", "sub": SENTINELS["sso"]},
     )
     return Subject(person=person, membership=membership, partnership=partnership)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -164,6 +165,7 @@ def test_after_erasure_a_full_dump_holds_no_trace_while_counts_stay() -> None:
     assert pseudonym == pseudonym_for(person)  # stable
     assert not EmailAddress.objects.filter(user=person).exists()
     assert not Authenticator.objects.filter(user=person).exists()
+    assert not SocialAccount.objects.filter(user=person).exists()
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id")]
     assert not person.groups.exists()
     event = AuditEvent.objects.filter(action="portal.person.erased").get()
