@@ -70,9 +70,9 @@ def accounts_training(today: date) -> Callable[[], Any]:
     required, so the flag step looks for lapsed records among them too (none have lapsed)."""
     import time_machine
 
-    from accounts_registry.jobs import training_expiry_sweep
     from accounts_registry.models import AdminAssignment, OfficialAccount, TrainingRecord
     from accounts_registry.services.training import governance_settings_update
+    from accounts_registry.tasks import run_training_expiry
     from accounts_registry.tests.factories import active_account, make_cast
     from portal.models import User
 
@@ -111,7 +111,7 @@ def accounts_training(today: date) -> Callable[[], Any]:
         ],
         batch_size=5000,
     )
-    return lambda: training_expiry_sweep(today=today)
+    return lambda: run_training_expiry()
 
 
 def accounts_advice(now: datetime) -> Callable[[], Any]:
@@ -119,9 +119,9 @@ def accounts_advice(now: datetime) -> Callable[[], Any]:
     ``NEW`` by earlier runs."""
     import time_machine
 
-    from accounts_registry.jobs import advice_overdue_sweep
     from accounts_registry.models import AdviceRequest
     from accounts_registry.services.advice import advice_request_create
+    from accounts_registry.tasks import run_advice_overdue
     from accounts_registry.tests.factories import make_cast
 
     with time_machine.travel(now - timedelta(days=7), tick=False):
@@ -140,4 +140,4 @@ def accounts_advice(now: datetime) -> Callable[[], Any]:
 
     clones(AdviceRequest, first, OPEN - 1, vary)
     AdviceRequest.objects.filter(pk=first.pk).update(overdue_notified_at=told)
-    return lambda: advice_overdue_sweep(now=now)
+    return lambda: run_advice_overdue()
