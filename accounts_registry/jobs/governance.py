@@ -141,9 +141,10 @@ def _training_flag_due(today: date) -> int:
     TrainingRecord.objects.filter(pk__in=[record.pk for record in expired]).update(
         expiry_flagged_at=timezone.now()
     )
-    # An account with several lapsed administrators is flagged once, for the first of them.
+    # An account with several lapsed administrators is flagged once, naming the one whose record
+    # comes first (as when each record flagged its accounts in turn).
     first_lapse: dict[int, TrainingRecord] = {}
-    by_user = {record.user_id: record for record in reversed(expired)}
+    by_user = {record.user_id: record for record in reversed(expired)}  # each one's first record
     seats = AdminAssignment.objects.filter(
         user_id__in=list(by_user),
         revoked_at__isnull=True,
