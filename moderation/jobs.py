@@ -27,13 +27,13 @@ from django.db.models import CharField, Exists, Model, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from portal.audit import audit_record, audit_record_bulk
+from portal.audit import audit_record_bulk
 from portal.dataprotection.retention import retention_cutoff
-from portal.mail import Mail, email_queue, emails_queue
+from portal.mail import Mail, emails_queue
 from portal.models import Reminder
-from portal.reminders import reminder_claim, reminders_claim_bulk
+from portal.reminders import reminders_claim_bulk
 
-from .models import Decision, Escalation, Item, RemovalRequest, Suggestion
+from .models import Decision, Escalation, Incident, Item, RemovalRequest, Suggestion
 from .selectors import comms_staff_emails
 from .services.removals import owner_mail
 
@@ -146,33 +146,54 @@ def _escalation_recipients(escalation: Escalation, stage: str, comms: list[str])
     return list(dict.fromkeys(people))
 
 
+def _escalation_subject(escalation: Escalation) -> Item | Incident:
+    subject = escalation.item or escalation.incident
+    assert subject is not None  # moderation_escalation_one_subject
+    return subject
+
+
 def escalation_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Chase escalations with no reply: at ``reply_due_at`` the receiving team (and whoever
     escalated) are reminded; at ``comms_alert_at`` comms are told. Once per escalation and
-    stage, in one set-based claim per stage; running it twice sends nothing the second time."""
+    stage: each stage finds the escalations not yet chased at that stage in one query and
+    claims them in one statement, then writes the audit events and the emails in one insert
+    each. Running it twice sends nothing the second time, in one query per stage."""
     now = now or timezone.now()
     sent = {"reply_due": 0, "comms": 0}
     waiting = Escalation.objects.filter(recorded_at__isnull=True)
-    comms = comms_staff_emails()
+    comms: list[str] | None = None
     for stage, due in (("reply_due", "reply_due_at"), ("comms", "comms_alert_at")):
         with transaction.atomic():
-            rows = _not_yet_reminded(
-                waiting.filter(**{f"{due}__lte": now}), stage, ESCALATION_REMINDER_KIND
-            ).select_related("escalated_by", "item__channel", "incident__owner")
-            for escalation in rows:
-                if not reminder_claim(
-                    kind=ESCALATION_REMINDER_KIND, target=escalation, period=stage
-                ):
-                    continue
-                subject = escalation.item or escalation.incident
-                audit_record(
-                    actor=None,
-                    action=f"moderation.escalation.reminded.{stage}",
-                    target=subject,
-                    new={"escalation": escalation.pk, "to_whom": escalation.to_whom},
-                )
-                email_queue(
-                    to=_escalation_recipients(escalation, stage, comms),
+            found = list(
+                _not_yet_reminded(
+                    waiting.filter(**{f"{due}__lte": now}), stage, ESCALATION_REMINDER_KIND
+                ).select_related("escalated_by", "item__channel", "incident__owner")
+            )
+            won = reminders_claim_bulk(
+                kind=ESCALATION_REMINDER_KIND,
+                model=Escalation,
+                claims=((escalation.pk, stage) for escalation in found),
+            )
+            claimed = [e for e in found if (str(e.pk), stage) in won]
+            if not claimed:
+                continue
+            if comms is None and stage == "comms":
+                comms = comms_staff_emails()
+            audit_record_bulk(
+                actor=None,
+                action=f"moderation.escalation.reminded.{stage}",
+                entries=(
+                    (
+                        _escalation_subject(escalation),
+                        None,
+                        {"escalation": escalation.pk, "to_whom": escalation.to_whom},
+                    )
+                    for escalation in claimed
+                ),
+            )
+            emails_queue(
+                Mail(
+                    to=_escalation_recipients(escalation, stage, comms or []),
                     subject=(
                         f"No reply yet from {escalation.to_whom}"
                         if stage == "comms"
@@ -182,7 +203,9 @@ def escalation_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]
                     context={"escalation": escalation, "stage": stage},
                     category=f"moderation.escalation.{stage}",
                 )
-                sent[stage] += 1
+                for escalation in claimed
+            )
+            sent[stage] = len(claimed)
     return sent
 
 

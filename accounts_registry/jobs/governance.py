@@ -17,17 +17,22 @@ from accounts_registry.models import (
     OfficialAccount,
     TrainingRecord,
 )
-from accounts_registry.services.accounts import account_flag
+from accounts_registry.services.accounts import accounts_flag_bulk
 from accounts_registry.services.advice import advice_url
-from accounts_registry.services.notifications import comms_recipients, notify
+from accounts_registry.services.notifications import comms_recipients, notice
 from accounts_registry.services.training import governance_settings
-from portal.audit import audit_record
-from portal.reminders import reminder_claim
+from portal.audit import audit_record_bulk
+from portal.mail import emails_queue
+from portal.reminders import reminders_claim_bulk
 
 
 @transaction.atomic
 def advice_overdue_sweep(*, now: datetime | None = None) -> int:
-    """Tell comms once about each open advice request past its due time."""
+    """Tell comms once about each open advice request past its due time.
+
+    The requests are claimed by stamping ``overdue_notified_at`` in one update, so an idle run
+    is one query; the reminder claims, the audit events and the emails are one insert each.
+    """
     now = now or timezone.now()
     overdue = list(
         AdviceRequest.objects.select_for_update(skip_locked=True, of=("self",))
@@ -40,25 +45,28 @@ def advice_overdue_sweep(*, now: datetime | None = None) -> int:
     AdviceRequest.objects.filter(pk__in=[advice.pk for advice in overdue]).update(
         overdue_notified_at=now
     )
-    recipients = comms_recipients()
-    for advice in overdue:
-        if not reminder_claim(
-            kind="accounts_registry.advice.overdue", target=advice, period=advice.due_at.isoformat()
-        ):
-            continue
-        audit_record(
-            actor=None,
-            action="accounts_registry.advice.overdue",
-            target=advice,
-            new={"due_at": advice.due_at},
-        )
-        notify(
+    periods = {advice.pk: advice.due_at.isoformat() for advice in overdue}
+    claimed = reminders_claim_bulk(
+        kind="accounts_registry.advice.overdue", model=AdviceRequest, claims=periods.items()
+    )
+    told = [advice for advice in overdue if (str(advice.pk), periods[advice.pk]) in claimed]
+    audit_record_bulk(
+        actor=None,
+        action="accounts_registry.advice.overdue",
+        entries=((advice, None, {"due_at": advice.due_at}) for advice in told),
+    )
+    recipients = comms_recipients() if told else []
+    emails_queue(
+        mail
+        for advice in told
+        for mail in notice(
             to=recipients,
             subject=f"Overdue advice request #{advice.pk} ({advice.get_urgency_display()})",
             template="advice_overdue",
             context={"advice": advice, "url": advice_url(advice)},
             category="advice.overdue",
         )
+    )
     return len(overdue)
 
 
@@ -91,24 +99,30 @@ def _training_remind_due(today: date) -> int:
         .filter(expiry_reminded_at__isnull=True, expires_on__gte=today, expires_on__lte=window)
         .order_by("pk")
     )
+    if not due:
+        return 0
     TrainingRecord.objects.filter(pk__in=[record.pk for record in due]).update(
         expiry_reminded_at=timezone.now()
     )
-    reminded = 0
-    for record in due:
-        if not reminder_claim(
-            kind="accounts_registry.training.expiring", target=record, period=str(record.expires_on)
-        ):
-            continue
-        notify(
+    claimed = reminders_claim_bulk(
+        kind="accounts_registry.training.expiring",
+        model=TrainingRecord,
+        claims=((record.pk, str(record.expires_on)) for record in due),
+    )
+    reminded = [record for record in due if (str(record.pk), str(record.expires_on)) in claimed]
+    url = reverse("accounts_registry:training")
+    emails_queue(
+        mail
+        for record in reminded
+        for mail in notice(
             to=[record.user.email],
             subject=f"Your social media training expires on {record.expires_on:%d %B %Y}",
             template="training_expiring",
-            context={"record": record, "url": reverse("accounts_registry:training")},
+            context={"record": record, "url": url},
             category="training.expiring",
         )
-        reminded += 1
-    return reminded
+    )
+    return len(reminded)
 
 
 @transaction.atomic
@@ -122,21 +136,34 @@ def _training_flag_due(today: date) -> int:
         .filter(expiry_flagged_at__isnull=True, expires_on__lt=today)
         .order_by("pk")
     )
+    if not expired:
+        return 0
     TrainingRecord.objects.filter(pk__in=[record.pk for record in expired]).update(
         expiry_flagged_at=timezone.now()
     )
-    flagged = 0
-    for record in expired:
-        accounts = OfficialAccount.objects.select_for_update().filter(
-            status=OfficialAccount.Status.ACTIVE,
-            assignments__user_id=record.user_id,
-            assignments__revoked_at__isnull=True,
-        )
-        for account in accounts.order_by("pk"):
-            flagged += account_flag(
-                account,
-                actor=None,
-                reason=f"The social media training of {record.user.display_name} expired on "
-                f"{record.expires_on:%d %B %Y} and has not been renewed.",
-            )
-    return flagged
+    # An account with several lapsed administrators is flagged once, naming the one whose record
+    # comes first (as when each record flagged its accounts in turn).
+    first_lapse: dict[int, TrainingRecord] = {}
+    by_user = {record.user_id: record for record in reversed(expired)}  # each one's first record
+    seats = AdminAssignment.objects.filter(
+        user_id__in=list(by_user),
+        revoked_at__isnull=True,
+        account__status=OfficialAccount.Status.ACTIVE,
+    ).values_list("account_id", "user_id")
+    for account_id, user_id in seats:
+        record = by_user[user_id]
+        if account_id not in first_lapse or record.pk < first_lapse[account_id].pk:
+            first_lapse[account_id] = record
+    accounts = list(
+        OfficialAccount.objects.select_for_update()
+        .filter(pk__in=list(first_lapse), status=OfficialAccount.Status.ACTIVE)
+        .order_by("pk")
+    )
+    return accounts_flag_bulk(
+        accounts,
+        reasons=[
+            f"The social media training of {first_lapse[account.pk].user.display_name} expired "
+            f"on {first_lapse[account.pk].expires_on:%d %B %Y} and has not been renewed."
+            for account in accounts
+        ],
+    )
