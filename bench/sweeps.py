@@ -346,6 +346,31 @@ def moderation_removals(now: datetime) -> Callable[[], Any]:
     return lambda: removal_reminders_sweep(now=now)
 
 
+def moderation_targets(now: datetime) -> Callable[[], Any]:
+    from moderation.jobs import TARGET_REMINDER_KIND, response_target_sweep
+    from moderation.models import Item
+    from moderation.services.items import ItemData, item_create
+    from moderation.tests.factories import make_account_admin, make_channel
+    from portal.roles import Role
+    from portal.tests.factories import make_user
+
+    comms = make_user(Role.COMMS_STAFF)
+    channels = [make_channel() for _ in range(50)]
+    for channel in channels:
+        make_account_admin(channel)
+    first, _ = item_create(actor=comms, channel_id=channels[0].pk, data=ItemData(text="Hello"))
+
+    def vary(copy: Any, n: int) -> None:
+        # Past the due time, not yet at the comms alert: the first stage is what is at stake.
+        copy.channel = channels[n % len(channels)]
+        copy.due_at, copy.alert_at = now - timedelta(minutes=5), now + timedelta(hours=1)
+
+    made = clones(Item, first, OPEN, vary)
+    Item.objects.filter(pk=first.pk).delete()
+    reminded(TARGET_REMINDER_KIND, Item, [(i.pk, "admins") for i in made[NEW:]])
+    return lambda: response_target_sweep(now=now)
+
+
 def main() -> None:
     ensure_postgres_database(os.environ["DATABASE_URL"])
     import django
@@ -374,6 +399,10 @@ def main() -> None:
         "accounts-annual-audits": ("open audits", lambda: accounts_audits(today)),
         "mentoring-meeting-reminders": ("active pairs behind", lambda: mentoring_daily(today)),
         "moderation-removal-reminders": ("removal requests", lambda: moderation_removals(now)),
+        "moderation-response-targets": (
+            "open items past their target",
+            lambda: moderation_targets(now),
+        ),
     }
     only = set(sys.argv[1:])
     results: dict[str, Any] = {}
