@@ -27,21 +27,61 @@ class ChannelChoiceField(forms.ModelChoiceField[OfficialAccount]):
         return f"{obj} ({obj.name})"
 
 
-class QueueFilterForm(forms.Form):
-    channel = ChannelChoiceField(
-        queryset=OfficialAccount.objects.none(), required=False, empty_label="All channels"
+def channel_search_field() -> forms.CharField:
+    """The channel filter: a search box (``moderation/_channel_search.html`` renders it with its
+    suggestions), matched on the server among open channels, never a list of every account."""
+    return forms.CharField(
+        max_length=150,
+        required=False,
+        label="Channel",
+        help_text="Handle or name; empty for all channels.",
     )
+
+
+SORT_CHOICES = [("priority", "Priority, then oldest"), ("due", "Due soonest")]
+
+
+class QueueFilterForm(forms.Form):
+    # A link from a channel's page (``?channel=<id>``): any channel the user moderates, closed
+    # ones too, so their old items stay reachable; the search box offers open ones only.
+    channel = forms.ModelChoiceField(
+        queryset=OfficialAccount.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    channel_q = channel_search_field()
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(), required=False, empty_label="All categories"
     )
     state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
+    past_target = forms.BooleanField(required=False, label="Past target only")
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Order")
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
         self.fields["category"].queryset = Category.objects.all()  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        for name in ("category", "state", "sort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["past_target"].widget.attrs["class"] = "form-check-input"
+
+
+class ChannelFilterForm(forms.Form):
+    """The statistics page's filter: one channel search box."""
+
+    channel_q = channel_search_field()
+
+
+class CategoriseForm(forms.Form):
+    prefix = "target"  # the decision form on the same page has a "category" field too
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        label="Classify as",
+        help_text="The category sets the priority and the response target, counted from arrival.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
 
 
 class ItemForm(forms.Form):
@@ -198,12 +238,7 @@ class IncidentFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Incident.Kind.choices], required=False)
     state = forms.ChoiceField(choices=INCIDENT_STATE_FILTERS, required=False)
     owner = forms.ChoiceField(required=False)
-    channel = ChannelChoiceField(
-        queryset=OfficialAccount.objects.none(),
-        required=False,
-        empty_label="All accounts",
-        label="Account",
-    )
+    channel_q = channel_search_field()
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,9 +248,9 @@ class IncidentFilterForm(forms.Form):
             ("none", "Nobody yet"),
             *((pk, str(u)) for pk, u in self.owners.items()),
         ]
-        self.fields["channel"].queryset = open_accounts()  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        self.fields["channel_q"].label = "Account"
+        for name in ("kind", "state", "owner"):
+            self.fields[name].widget.attrs["class"] = "form-select"
 
 
 class EscalationReplyForm(forms.Form):
