@@ -243,3 +243,14 @@ def test_statistics_count_a_reopened_item_once(
         client.force_login(comms_staff)
         rows = {r.tier: r for r in client.get(reverse("moderation:statistics")).context["targets"]}
     assert rows["Severity 5"].decisions == 1 and rows["Severity 5"].within_target == 1
+
+
+def test_dashboard_counts_items_past_their_target(
+    client: Client, channel: OfficialAccount, channel_admin: User
+) -> None:
+    enter(channel, channel_admin, "a threat", "threat")
+    enter(channel, channel_admin, "an advert", "advertising")
+    with time_machine.travel(ARRIVAL + timedelta(hours=2), tick=False):
+        client.force_login(channel_admin)
+        html = client.get("/dashboard/").content.decode()
+    assert "1 past its response target" in html and "?past_target=on" in html
