@@ -6,12 +6,14 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from accounts_registry.api import OfficialAccount, open_accounts
 from portal.input_guard import validate_single_line
 from portal.models import User
 
 from .models import Category, Decision, Escalation, Incident, Item
+from .selectors import channels_matching
 from .services.categories import CATEGORY_FIELDS
 from .services.decisions import DECISION_FIELDS
 from .services.escalations import REPLY_FIELDS
@@ -84,6 +86,59 @@ class CategoriseForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
 
 
+class ChannelSearchInput(forms.TextInput):
+    """A search box with suggestions (``static/js/channel-search.js``); no list of accounts."""
+
+    input_type = "search"
+    template_name = "moderation/widgets/channel_search.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {**(attrs or {}), "autocomplete": "off", "maxlength": "150"}
+        attrs["list"] = f"{attrs.get('id', 'id_' + name)}-options"
+        attrs["data-channel-search"] = reverse("moderation:channel_search")
+        return super().get_context(name, value, attrs)
+
+
+class ChannelPickField(forms.CharField):
+    """One channel picked by typing: a suggestion's label, or text only one channel matches."""
+
+    def __init__(self, *, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
+        super().__init__(max_length=150, widget=ChannelSearchInput, **kwargs)
+        self.channels = channels
+
+    def clean(self, value: Any) -> OfficialAccount | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        found = list(channels_matching(self.channels, text)[:2])
+        if not found:
+            raise forms.ValidationError(f"No open channel you moderate matches “{text}”.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                "Several channels match; pick one of the suggestions or type its full handle."
+            )
+        return found[0]
+
+
+# Up to this many channels a picker is a plain list; beyond it, a search box.
+PICK_LIST_LIMIT = 20
+
+
+def use_channel_picker(form: forms.Form, channels: QuerySet[OfficialAccount]) -> None:
+    """Give ``form`` a list of ``channels`` when there are few, else a search box (one query)."""
+    field = form.fields["channel"]
+    if len(channels[: PICK_LIST_LIMIT + 1]) <= PICK_LIST_LIMIT:
+        field.queryset = channels  # type: ignore[attr-defined]
+        return
+    picker = ChannelPickField(channels=channels, label=field.label, required=field.required)
+    picker.help_text = "Type part of the handle or name and pick a suggestion."
+    form.fields["channel"] = picker
+    initial = form.initial.get("channel")
+    if initial and str(initial).isdigit():
+        chosen = channels.filter(pk=int(initial)).first()
+        form.initial["channel"] = str(chosen) if chosen is not None else ""
+
+
 class ItemForm(forms.Form):
     channel = ChannelChoiceField(queryset=OfficialAccount.objects.none())
     kind = forms.ChoiceField(choices=Item.Kind.choices, initial=Item.Kind.COMMENT)
@@ -116,7 +171,7 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
+        use_channel_picker(self, channels)
         self.fields["categories"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
 
 
@@ -130,7 +185,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
+        use_channel_picker(self, channels)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -254,3 +254,24 @@ def test_dashboard_counts_items_past_their_target(
         client.force_login(channel_admin)
         html = client.get("/dashboard/").content.decode()
     assert "1 past its response target" in html and "?past_target=on" in html
+
+
+def test_pickers_become_a_search_box_beyond_twenty_channels(
+    client: Client, channel: OfficialAccount, comms_staff: User
+) -> None:
+    client.force_login(comms_staff)
+    new_item = reverse("moderation:item_new")
+    assert f'<option value="{channel.pk}"' in client.get(new_item).content.decode()
+    _accounts(make_unit(), 30)
+    page = client.get(new_item, {"channel": channel.pk}).content.decode()
+    assert "<option" not in page.split('name="kind"')[0]  # no channel list before the kind
+    assert f'value="{channel}"' in page and 'list="id_channel-options"' in page
+    assert "school_of_things" not in page
+    ambiguous = client.post(
+        new_item, {"channel": "school_of_things", "kind": "comment", "text": "x"}
+    )
+    assert "Several channels match" in ambiguous.content.decode()
+    unknown = client.post(new_item, {"channel": "nowhere", "kind": "comment", "text": "x"})
+    assert "No open channel you moderate matches “nowhere”" in unknown.content.decode()
+    added = client.post(new_item, {"channel": str(channel), "kind": "comment", "text": "hello"})
+    assert added.status_code == 302 and Item.objects.get(text="hello").channel == channel
