@@ -6,6 +6,7 @@ Who administers an official account has one source of truth: the open rows of th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -32,6 +33,7 @@ __all__ = [
     "account_lookup",
     "accounts_administered_by",
     "accounts_public",
+    "admin_emails_by_account",
     "current_admins",
     "erase_personal_data",
     "erasure_blockers",
@@ -97,6 +99,21 @@ def current_admins(*, account: OfficialAccount) -> list[User]:
         account=account, user=OuterRef("pk"), revoked_at__isnull=True
     )
     return list(User.objects.filter(Exists(current)).order_by("last_name", "first_name", "email"))
+
+
+def admin_emails_by_account(account_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The current (active) administrators' addresses of each account given, in one query."""
+    emails: dict[int, list[str]] = {}
+    rows = (
+        AdminAssignment.objects.filter(
+            account_id__in=list(account_ids), revoked_at__isnull=True, user__is_active=True
+        )
+        .order_by("account_id", "user__email")
+        .values_list("account_id", "user__email")
+    )
+    for account_id, email in rows:
+        emails.setdefault(account_id, []).append(email)
+    return emails
 
 
 def personal_data(user: User) -> dict[str, Any]:

@@ -34,8 +34,8 @@ from .services.tokens import token_revoke
 
 @admin.register(Category)
 class CategoryAdmin(AuditedReferenceAdmin):
-    list_display = ("name", "code", "clause", "severity", "active")
-    list_filter = ("severity", "active")
+    list_display = ("name", "code", "clause", "severity", "target_amount", "target_unit", "active")
+    list_filter = ("severity", "target_unit", "active")
     search_fields = ("name", "code", "clause", "description")
     ordering = ("-severity", "name")
     fields = CATEGORY_FIELDS
@@ -96,10 +96,12 @@ class ItemAdmin(ModerationWorkflowAdmin):
         "priority",
         "source",
         "created_at",
+        "target_category",
+        "due_at",
     )
-    list_filter = ("state", "kind", "source", "channel__platform")
+    list_filter = ("state", "kind", "source", "channel__platform", "target_category")
     search_fields = ("text", "author_handle", "external_id")
-    list_select_related = ("channel",)
+    list_select_related = ("channel", "target_category")
     inlines = (SuggestionInline, DecisionInline, EscalationInline)
     date_hierarchy = "created_at"
 

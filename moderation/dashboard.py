@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts_registry.api import is_comms
 from portal.navigation import DashboardPanel
@@ -17,8 +19,13 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
     if not can_moderate_any_channel(user):
         return []
     open_items = items_visible_to(user=user).filter(state__in=Item.OPEN_STATES)
+    # One query for both counts: open items, and those past their response target.
+    counts = open_items.aggregate(
+        open=Count("pk"), past_target=Count("pk", filter=Q(due_at__lte=timezone.now()))
+    )
     context: dict[str, object] = {
-        "open_items": open_items.count(),
+        "open_items": counts["open"],
+        "past_target": counts["past_target"],
         "top": open_items.select_related("channel").order_by("-priority", "created_at").first(),
         "comms": is_comms(user),
     }

@@ -6,12 +6,14 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from accounts_registry.api import OfficialAccount, open_accounts
 from portal.input_guard import validate_single_line
 from portal.models import User
 
 from .models import Category, Decision, Escalation, Incident, Item
+from .selectors import channels_matching
 from .services.categories import CATEGORY_FIELDS
 from .services.decisions import DECISION_FIELDS
 from .services.escalations import REPLY_FIELDS
@@ -27,21 +29,114 @@ class ChannelChoiceField(forms.ModelChoiceField[OfficialAccount]):
         return f"{obj} ({obj.name})"
 
 
-class QueueFilterForm(forms.Form):
-    channel = ChannelChoiceField(
-        queryset=OfficialAccount.objects.none(), required=False, empty_label="All channels"
+def channel_search_field() -> forms.CharField:
+    """The channel filter: a search box (``moderation/_channel_search.html`` renders it with its
+    suggestions), matched on the server among open channels, never a list of every account."""
+    return forms.CharField(
+        max_length=150,
+        required=False,
+        label="Channel",
+        help_text="Handle or name; empty for all channels.",
     )
+
+
+SORT_CHOICES = [("priority", "Priority, then oldest"), ("due", "Due soonest")]
+
+
+class QueueFilterForm(forms.Form):
+    # A link from a channel's page (``?channel=<id>``): any channel the user moderates, closed
+    # ones too, so their old items stay reachable; the search box offers open ones only.
+    channel = forms.ModelChoiceField(
+        queryset=OfficialAccount.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    channel_q = channel_search_field()
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(), required=False, empty_label="All categories"
     )
     state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
+    past_target = forms.BooleanField(required=False, label="Past target only")
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Order")
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
         self.fields["category"].queryset = Category.objects.all()  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        for name in ("category", "state", "sort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["past_target"].widget.attrs["class"] = "form-check-input"
+
+
+class ChannelFilterForm(forms.Form):
+    """The statistics page's filter: one channel search box."""
+
+    channel_q = channel_search_field()
+
+
+class CategoriseForm(forms.Form):
+    prefix = "target"  # the decision form on the same page has a "category" field too
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        label="Classify as",
+        help_text="The category sets the priority and the response target, counted from arrival.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+
+
+class ChannelSearchInput(forms.TextInput):
+    """A search box with suggestions (``static/js/channel-search.js``); no list of accounts."""
+
+    input_type = "search"
+    template_name = "moderation/widgets/channel_search.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {**(attrs or {}), "autocomplete": "off", "maxlength": "150"}
+        attrs["list"] = f"{attrs.get('id', 'id_' + name)}-options"
+        attrs["data-channel-search"] = reverse("moderation:channel_search")
+        return super().get_context(name, value, attrs)
+
+
+class ChannelPickField(forms.CharField):
+    """One channel picked by typing: a suggestion's label, or text only one channel matches."""
+
+    def __init__(self, *, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
+        super().__init__(max_length=150, widget=ChannelSearchInput, **kwargs)
+        self.channels = channels
+
+    def clean(self, value: Any) -> OfficialAccount | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        found = list(channels_matching(self.channels, text)[:2])
+        if not found:
+            raise forms.ValidationError(f"No open channel you moderate matches “{text}”.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                "Several channels match; pick one of the suggestions or type its full handle."
+            )
+        return found[0]
+
+
+# Up to this many channels a picker is a plain list; beyond it, a search box.
+PICK_LIST_LIMIT = 20
+
+
+def use_channel_picker(form: forms.Form, channels: QuerySet[OfficialAccount]) -> None:
+    """Give ``form`` a list of ``channels`` when there are few, else a search box (one query)."""
+    field = form.fields["channel"]
+    if len(channels[: PICK_LIST_LIMIT + 1]) <= PICK_LIST_LIMIT:
+        field.queryset = channels  # type: ignore[attr-defined]
+        return
+    picker = ChannelPickField(channels=channels, label=field.label, required=field.required)
+    picker.help_text = "Type part of the handle or name and pick a suggestion."
+    form.fields["channel"] = picker
+    initial = form.initial.get("channel")
+    if initial and str(initial).isdigit():
+        chosen = channels.filter(pk=int(initial)).first()
+        form.initial["channel"] = str(chosen) if chosen is not None else ""
 
 
 class ItemForm(forms.Form):
@@ -76,7 +171,7 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
+        use_channel_picker(self, channels)
         self.fields["categories"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
 
 
@@ -90,7 +185,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, channels: QuerySet[OfficialAccount], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
+        use_channel_picker(self, channels)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -198,12 +293,7 @@ class IncidentFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Incident.Kind.choices], required=False)
     state = forms.ChoiceField(choices=INCIDENT_STATE_FILTERS, required=False)
     owner = forms.ChoiceField(required=False)
-    channel = ChannelChoiceField(
-        queryset=OfficialAccount.objects.none(),
-        required=False,
-        empty_label="All accounts",
-        label="Account",
-    )
+    channel_q = channel_search_field()
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,9 +303,9 @@ class IncidentFilterForm(forms.Form):
             ("none", "Nobody yet"),
             *((pk, str(u)) for pk, u in self.owners.items()),
         ]
-        self.fields["channel"].queryset = open_accounts()  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        self.fields["channel_q"].label = "Account"
+        for name in ("kind", "state", "owner"):
+            self.fields[name].widget.attrs["class"] = "form-select"
 
 
 class EscalationReplyForm(forms.Form):

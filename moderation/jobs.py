@@ -1,5 +1,6 @@
 """Scheduled sweeps of moderation: removal-request reminders and the escalation of overdue ones;
-chasing the replies to escalations (``escalation_reminders_sweep``).
+chasing the replies to escalations (``escalation_reminders_sweep``); alerts about items past
+their response target (``response_target_sweep``).
 
 Reminders go out in three stages, each at most once per request (``portal.reminders``):
 
@@ -25,8 +26,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, Exists, Model, OuterRef, QuerySet
 from django.db.models.functions import Cast
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from accounts_registry.api import admin_emails_by_account
 from portal.audit import audit_record_bulk
 from portal.dataprotection.retention import retention_cutoff
 from portal.mail import Mail, emails_queue
@@ -39,6 +42,9 @@ from .services.removals import owner_mail
 
 REMINDER_KIND = "moderation.removal_request"
 ESCALATION_REMINDER_KIND = "moderation.escalation"
+TARGET_REMINDER_KIND = "moderation.response_target"
+TARGET_TEMPLATE = "moderation/email/target_overdue"
+TARGET_CATEGORY = "moderation.response_target"
 
 
 def _hours(name: str, default: int) -> timedelta:
@@ -206,6 +212,86 @@ def escalation_reminders_sweep(*, now: datetime | None = None) -> dict[str, int]
                 for escalation in claimed
             )
             sent[stage] = len(claimed)
+    return sent
+
+
+TARGET_BATCH = 500
+
+
+def _target_mails(items: list[Item], stage: str) -> list[Mail]:
+    """One email per channel to its current admins (comms when it has none) at the first
+    stage; one email to comms listing the whole batch at the second."""
+    if stage == "comms":
+        subject = f"{len(items)} moderation item{pluralize(len(items))} still undecided"
+        context = {"items": items, "stage": stage}
+        return [
+            Mail(
+                to=comms_staff_emails(),
+                subject=subject,
+                template=TARGET_TEMPLATE,
+                context=context,
+                category=TARGET_CATEGORY,
+            )
+        ]
+    by_channel: dict[int, list[Item]] = {}
+    for item in items:
+        by_channel.setdefault(item.channel_id, []).append(item)
+    admins = admin_emails_by_account(by_channel)
+    comms = comms_staff_emails() if set(by_channel) - set(admins) else []
+    mails = []
+    for channel_id, waiting in by_channel.items():
+        channel = waiting[0].channel
+        n = len(waiting)
+        mails.append(
+            Mail(
+                to=admins.get(channel_id) or comms,
+                subject=f"{n} item{pluralize(n)} past the response target on {channel}",
+                template=TARGET_TEMPLATE,
+                context={"items": waiting, "stage": stage, "channel": channel},
+                category=TARGET_CATEGORY,
+            )
+        )
+    return mails
+
+
+def response_target_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Alert about undecided items past their response target (``moderation.targets``).
+
+    ``admins``: at ``due_at`` the channel's current admins (comms for a channel with none);
+    ``comms``: at ``alert_at``, one target later, comms. Once per item and stage: each batch
+    of up to ``TARGET_BATCH`` is found in one query (open items past the time, not yet
+    reminded at that stage, rows locked with ``skip_locked``), claimed in one statement,
+    audited in one insert and mailed in one outbox call. An idle run is one query per stage
+    whatever the number of open items; running it twice sends nothing the second time.
+    """
+    now = now or timezone.now()
+    sent = {"admins": 0, "comms": 0}
+    open_items = Item.objects.filter(state__in=Item.OPEN_STATES)
+    for stage, field in (("admins", "due_at"), ("comms", "alert_at")):
+        while True:
+            with transaction.atomic():
+                rows = _not_yet_reminded(
+                    open_items.filter(**{f"{field}__lte": now}), stage, TARGET_REMINDER_KIND
+                ).select_related("channel", "target_category")[:TARGET_BATCH]
+                found = list(rows)
+                claimed = reminders_claim_bulk(
+                    kind=TARGET_REMINDER_KIND, model=Item, claims=((i.pk, stage) for i in found)
+                )
+                items = [item for item in found if (str(item.pk), stage) in claimed]
+                if items:
+                    audit_record_bulk(
+                        actor=None,
+                        action=(
+                            "moderation.item.target_alert.comms"
+                            if stage == "comms"
+                            else "moderation.item.target_alert.admins"
+                        ),
+                        entries=((i, None, {"due_at": i.due_at, "stage": stage}) for i in items),
+                    )
+                    emails_queue(_target_mails(items, stage))
+                sent[stage] += len(items)
+            if len(found) < TARGET_BATCH or not items:
+                break
     return sent
 
 

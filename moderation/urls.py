@@ -13,10 +13,12 @@ urlpatterns = [
     path("items/<int:pk>/release/", staff.item_release_view, name="item_release"),
     path("items/<int:pk>/decide/", staff.item_decide_view, name="item_decide"),
     path("items/<int:pk>/reopen/", staff.item_reopen_view, name="item_reopen"),
+    path("items/<int:pk>/categorise/", staff.item_categorise_view, name="item_categorise"),
     path("items/<int:pk>/timeline/", staff.item_timeline_view, name="item_timeline"),
     path("items/<int:pk>/incident/", member.item_incident_new, name="item_incident"),
     path("import/", staff.import_csv, name="import"),
     path("channels/", staff.channel_list, name="channels"),
+    path("channels/search/", staff.channel_search_view, name="channel_search"),
     path("channels/<int:pk>/tokens/", staff.channel_tokens_view, name="channel_tokens"),
     path(
         "channels/<int:pk>/tokens/<int:token_id>/revoke/",

@@ -495,6 +495,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.send_escalation_reminders",
         "schedule": crontab(minute=15),
     },
+    "moderation-response-targets": {
+        "task": "moderation.tasks.send_response_target_alerts",
+        "schedule": timedelta(minutes=5),
+    },
     "data-protection-retention": {
         "task": "portal.tasks.retention_sweep",
         "schedule": crontab(hour=3, minute=30),

@@ -132,6 +132,13 @@ ACTIONS: dict[str, str] = {
     "moderation.item.released": "released the item {target}",
     "moderation.item.decided": "decided on the item {target}",
     "moderation.item.reopened": "reopened the item {target}",
+    "moderation.item.categorised": "set the category and response target of the item {target}",
+    "moderation.item.target_alert.admins": (
+        "alerted the channel's admins: {target} is past its response target"
+    ),
+    "moderation.item.target_alert.comms": (
+        "alerted comms: {target} is still undecided a full target after it fell due"
+    ),
     "moderation.category.saved": "added the category {target}",
     "moderation.category.updated": "updated the category {target}",
     "moderation.token.created": "created the import token {target}",
@@ -193,6 +200,7 @@ REMINDERS: dict[str, str] = {
     "mentoring.future_invitation": "Invitation to future programmes",
     "moderation.removal_request": "Removal request reminder",
     "moderation.escalation": "Escalation reply chased",
+    "moderation.response_target": "Item past its response target (admins, then comms)",
 }
 
 

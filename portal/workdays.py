@@ -181,6 +181,23 @@ class WorkingCalendar:
             remaining -= seg_end - seg_start
         return None  # an open pause stopped the clock before the deadline was reached
 
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment ``duration`` of working time after ``start`` (Europe/London).
+
+        No cut-off: work that arrives out of hours starts at the next opening, and one that
+        arrives at 16:30 has half an hour counted that day (a response target, not a promise
+        to start the next day). ``duration`` 0 gives the first working moment from ``start``.
+        """
+        if duration < timedelta():
+            raise ValueError(f"duration must be >= 0, got {duration}")
+        remaining = duration
+        aligned = self._align(_require_aware(start, "start")).astimezone(UTC)
+        for seg_start, seg_end in self._segments(aligned, []):
+            if remaining <= seg_end - seg_start:
+                return (seg_start + remaining).astimezone(self.tz)
+            remaining -= seg_end - seg_start
+        raise AssertionError("the working clock without pauses never stops")  # pragma: no cover
+
     def _working_time(self, start: datetime, end: datetime, pauses: Sequence[Pause]) -> timedelta:
         start = _require_aware(start, "start").astimezone(UTC)
         end = _require_aware(end, "end").astimezone(UTC)

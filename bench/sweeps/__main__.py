@@ -51,6 +51,7 @@ from bench.sweeps.mentoring_sweeps import mentoring_daily  # noqa: E402
 from bench.sweeps.moderation_sweeps import (  # noqa: E402
     moderation_escalations,
     moderation_removals,
+    moderation_targets,
 )
 from bench.sweeps.platform_sweeps import outbox, retention  # noqa: E402
 
@@ -97,6 +98,10 @@ def main() -> None:
         "moderation-escalation-reminders": (
             "escalations awaiting a reply",
             lambda: moderation_escalations(now),
+        ),
+        "moderation-response-targets": (
+            "open items past their target",
+            lambda: moderation_targets(now),
         ),
         "data-protection-retention": (
             "records under the retention rules (a fifth per rule)",

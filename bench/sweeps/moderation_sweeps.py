@@ -1,4 +1,4 @@
-"""Sweep bench scenarios of moderation: removal-request reminders."""
+"""Sweep bench scenarios of moderation: removal-request and escalation reminders, response targets."""
 
 from __future__ import annotations
 
@@ -70,3 +70,29 @@ def moderation_escalations(now: datetime) -> Callable[[], Any]:
     made = [first, *clones(Escalation, first, OPEN - 1, vary)]
     reminded(ESCALATION_REMINDER_KIND, Escalation, [(e.pk, "reply_due") for e in made[NEW:]])
     return lambda: escalation_reminders_sweep(now=now)
+
+
+def moderation_targets(now: datetime) -> Callable[[], Any]:
+    """``OPEN`` items past their response target; all but ``NEW`` already alerted their admins."""
+    from moderation.jobs import TARGET_REMINDER_KIND, response_target_sweep
+    from moderation.models import Item
+    from moderation.services.items import ItemData, item_create
+    from moderation.tests.factories import make_account_admin, make_channel
+    from portal.roles import Role
+    from portal.tests.factories import make_user
+
+    comms = make_user(Role.COMMS_STAFF)
+    channels = [make_channel() for _ in range(50)]
+    for channel in channels:
+        make_account_admin(channel)
+    first, _ = item_create(actor=comms, channel_id=channels[0].pk, data=ItemData(text="Hello"))
+
+    def vary(copy: Any, n: int) -> None:
+        # Past the due time, not yet at the comms alert: the first stage is what is at stake.
+        copy.channel = channels[n % len(channels)]
+        copy.due_at, copy.alert_at = now - timedelta(minutes=5), now + timedelta(hours=1)
+
+    made = clones(Item, first, OPEN, vary)
+    Item.objects.filter(pk=first.pk).delete()
+    reminded(TARGET_REMINDER_KIND, Item, [(i.pk, "admins") for i in made[NEW:]])
+    return lambda: response_target_sweep(now=now)

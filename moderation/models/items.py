@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from moderation.targets import UNFLAGGED_TARGET, Target, TargetUnit
+
 
 class Category(models.Model):
     """A kind of breach, tied to the policy clause it comes from (editable by comms)."""
@@ -28,6 +30,16 @@ class Category(models.Model):
         help_text="Screening rule codes that suggest this category (portal.screening.RULES).",
     )
     active = models.BooleanField(default=True)
+    target_amount = models.PositiveSmallIntegerField(
+        default=1, help_text="Response target: how many hours or working days to decide in."
+    )
+    target_unit = models.CharField(
+        max_length=20,
+        choices=TargetUnit.choices,
+        default=TargetUnit.WORKING_DAYS,
+        help_text="Round the clock for urgent categories; otherwise working time (Mon-Fri "
+        "09:00-17:00, bank holidays off).",
+    )
 
     class Meta:
         ordering = ("-severity", "name")
@@ -35,11 +47,23 @@ class Category(models.Model):
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=Q(severity__gte=1, severity__lte=5), name="category_severity_1_5"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(target_amount__gte=1, target_amount__lte=1000),
+                name="category_target_amount_1_1000",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_unit__in=["hours", "working_hours", "working_days"]),
+                name="category_target_unit_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def target(self) -> Target:
+        return Target(amount=self.target_amount, unit=self.target_unit)
 
 
 class Item(models.Model):
@@ -89,6 +113,15 @@ class Item(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The response target (``moderation.targets``): taken from the most severe suggested
+    # category on arrival, or the one a moderator sets; null for an unflagged item.
+    target_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    alert_at = models.DateTimeField(
+        null=True, blank=True, help_text="When comms are alerted if it is still undecided."
+    )
 
     class Meta:
         ordering = ("-priority", "created_at", "id")
@@ -115,6 +148,17 @@ class Item(models.Model):
                 fields=["channel", "-priority", "created_at", "id"], name="moderation_item_chan"
             ),
             models.Index(fields=["import_batch"], name="moderation_item_batch"),
+            # The target sweep and the "past target" filter and sort: open items by due time.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(state__in=["new", "claimed", "reopened"]),
+                name="moderation_item_open_due",
+            ),
+            models.Index(
+                fields=["alert_at"],
+                condition=Q(state__in=["new", "claimed", "reopened"]),
+                name="moderation_item_open_alert",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +167,11 @@ class Item(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def target(self) -> Target:
+        category = self.target_category
+        return category.target if category is not None else UNFLAGGED_TARGET
 
     @property
     def suggested_categories(self) -> list[Category]:

@@ -18,6 +18,7 @@ from .incidents import (
     item_escalations,
 )
 from .items import (
+    CHANNEL_SEARCH_LIMIT,
     HARASSMENT_CATEGORY_CODES,
     QueueFilters,
     access_category_or_404,
@@ -32,7 +33,10 @@ from .items import (
     categories_by_rule,
     categories_visible_to,
     channel_choices_for,
+    channel_label,
+    channel_search,
     channel_tokens,
+    channels_matching,
     channels_moderated_by,
     channels_with_open_counts,
     comms_staff_emails,
@@ -53,8 +57,11 @@ from .items import (
 from .statistics import (
     PRIORITY_BANDS,
     QueueStatistics,
+    TargetPerformance,
     WeeklyTrends,
     queue_statistics,
+    target_performance,
+    target_performance_csv,
     weekly_trends,
     weekly_trends_csv,
 )
@@ -66,12 +73,14 @@ from .timelines import (
 )
 
 __all__ = [
+    "CHANNEL_SEARCH_LIMIT",
     "HARASSMENT_CATEGORY_CODES",
     "PRIORITY_BANDS",
     "IncidentFilters",
     "ItemTimeline",
     "QueueFilters",
     "QueueStatistics",
+    "TargetPerformance",
     "TimelineEntry",
     "WeeklyTrends",
     "access_category_or_404",
@@ -87,7 +96,10 @@ __all__ = [
     "categories_by_rule",
     "categories_visible_to",
     "channel_choices_for",
+    "channel_label",
+    "channel_search",
     "channel_tokens",
+    "channels_matching",
     "channels_moderated_by",
     "channels_with_open_counts",
     "comms_staff_emails",
@@ -111,6 +123,8 @@ __all__ = [
     "queue_statistics",
     "removal_requests_visible_to",
     "suggested_incident_kind",
+    "target_performance",
+    "target_performance_csv",
     "tokens_visible_to",
     "top_suggested_category_id",
     "weekly_trends",

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from accounts_registry.api import OfficialAccount, current_admins
+from accounts_registry.api import current_admins, open_accounts
 from moderation.models import Escalation, Incident, Item
 from moderation.permissions import can_manage_incidents
 from portal.models import User
 from portal.permissions import AnyUser, get_visible_or_404
 from portal.roles import Role
 
-from .items import incidents_visible_to, items_visible_to
+from .items import channels_matching, incidents_visible_to, items_visible_to
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class IncidentFilters:
     kind: str = ""
     state: str = ""  # "", "open" or an Incident.State value
     owner: User | None = None
-    channel: OfficialAccount | None = None
+    channel_text: str = ""  # the account search box: open accounts only
     unowned: bool = False
 
 
@@ -39,8 +39,9 @@ def incidents_filtered(*, user: AnyUser, filters: IncidentFilters) -> QuerySet[I
         incidents = incidents.filter(owner__isnull=True)
     elif filters.owner is not None:
         incidents = incidents.filter(owner=filters.owner)
-    if filters.channel is not None:
-        incidents = incidents.filter(channel=filters.channel)
+    if filters.channel_text:
+        matching = channels_matching(open_accounts(), filters.channel_text)
+        incidents = incidents.filter(channel__in=matching.values("pk"))
     return incidents
 
 

@@ -11,13 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
+    IntegerField,
     Model,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -55,8 +60,46 @@ def channels_moderated_by(*, user: AnyUser) -> QuerySet[OfficialAccount]:
 
 
 def channel_choices_for(*, user: AnyUser) -> QuerySet[OfficialAccount]:
-    """The channels offered in filters and pickers: closed accounts are left out for comms."""
-    return open_accounts() if is_comms(user) else accounts_administered_by(user=user)
+    """The channels offered in filters and pickers: the open ones ``user`` moderates (closed
+    accounts keep their items, which stay listed, but are no longer offered)."""
+    if is_comms(user):
+        return open_accounts()
+    return accounts_administered_by(user=user).filter(status__in=OfficialAccount.OPEN_STATUSES)
+
+
+CHANNEL_SEARCH_LIMIT = 20
+
+
+def channel_label(channel: OfficialAccount) -> str:
+    """What the channel search shows and matches exactly: ``X (Twitter) @uni_news``."""
+    return str(channel)
+
+
+def channels_matching(channels: QuerySet[OfficialAccount], text: str) -> QuerySet[OfficialAccount]:
+    """``channels`` whose label is ``text`` (a picked suggestion), else whose handle or name
+    contains it (a typed search, case-insensitive; a leading ``@`` is ignored)."""
+    text = text.strip()
+    platform_label, at, handle = text.rpartition("@")
+    platforms = {label.lower(): value for value, label in OfficialAccount.Platform.choices}
+    platform = platforms.get(platform_label.strip().lower())
+    if at and platform is not None and handle:
+        return channels.filter(platform=platform, handle__iexact=handle.strip())
+    needle = text.lstrip("@")
+    return channels.filter(Q(handle__icontains=needle) | Q(name__icontains=needle))
+
+
+def channel_search(*, user: AnyUser, text: str) -> list[dict[str, str]]:
+    """At most ``CHANNEL_SEARCH_LIMIT`` open channels ``user`` moderates matching ``text``,
+    handles starting with it first (one query)."""
+    text = text.strip()
+    if not text:
+        return []
+    found = channels_matching(channel_choices_for(user=user), text)
+    starts = Q(handle__istartswith=text.lstrip("@"))
+    ranked = found.annotate(
+        rank=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("rank", "handle", "platform")[:CHANNEL_SEARCH_LIMIT]
+    return [{"label": channel_label(c), "name": c.name} for c in ranked]
 
 
 def access_channel_or_404(user: AnyUser, channel_id: int) -> OfficialAccount:
@@ -132,10 +175,16 @@ class QueueFilters:
     channel: OfficialAccount | None = None
     category: Category | None = None
     state: str = "open"  # "open", "all" or an Item.State value
+    channel_text: str = ""  # the channel search box (open channels only)
+    past_target: bool = False  # open items past their response target
+    sort: str = "priority"  # or "due": the soonest due first
 
 
-def queue_for(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Item]:
-    """Items for the queue: priority first, then oldest first; a constant number of queries."""
+def queue_for(
+    *, user: AnyUser, filters: QueueFilters, now: datetime | None = None
+) -> QuerySet[Item]:
+    """Items for the queue: priority first, then oldest first (or soonest due first); a
+    constant number of queries."""
     items = items_visible_to(user=user)
     if filters.state == "open":
         items = items.filter(state__in=Item.OPEN_STATES)
@@ -143,6 +192,11 @@ def queue_for(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Item]:
         items = items.filter(state=filters.state)
     if filters.channel is not None:
         items = items.filter(channel=filters.channel)
+    elif filters.channel_text:
+        matching = channels_matching(channel_choices_for(user=user), filters.channel_text)
+        items = items.filter(channel__in=matching.values("pk"))
+    if filters.past_target:
+        items = items.filter(state__in=Item.OPEN_STATES, due_at__lte=now or timezone.now())
     if filters.category is not None:
         in_category = Q(
             Exists(Suggestion.objects.filter(item=OuterRef("pk"), category=filters.category))
@@ -152,12 +206,17 @@ def queue_for(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Item]:
             )
         )
         items = items.filter(in_category)
+    order = (
+        (F("due_at").asc(nulls_last=True), "id")
+        if filters.sort == "due"
+        else ("-priority", "created_at", "id")
+    )
     return (
-        items.select_related("channel", "claimed_by")
+        items.select_related("channel", "claimed_by", "target_category")
         .prefetch_related(
             Prefetch("suggestions", queryset=Suggestion.objects.select_related("category"))
         )
-        .order_by("-priority", "created_at", "id")
+        .order_by(*order)
     )
 
 

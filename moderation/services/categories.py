@@ -1,4 +1,9 @@
-"""Policy categories: created and edited by comms staff, audited field by field."""
+"""Policy categories: created and edited by comms staff, audited field by field.
+
+A category's response target (``moderation.targets``) applies to items that arrive, or are
+given the category, after the change; items already in the queue keep the due time they were
+given (what was promised when they arrived).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,32 @@ from django.db import transaction
 from accounts_registry.api import is_comms
 from moderation.errors import ModerationError
 from moderation.models import Category
+from moderation.targets import TargetUnit
 from portal.audit import audit_record
 from portal.models import User
 
 # The fields comms edit (the form and the Django admin take their field lists from here).
-CATEGORY_FIELDS = ("code", "name", "clause", "description", "severity", "rule_codes", "active")
+CATEGORY_FIELDS = (
+    "code",
+    "name",
+    "clause",
+    "description",
+    "severity",
+    "rule_codes",
+    "active",
+    "target_amount",
+    "target_unit",
+)
+
+
+def _check_target(values: Mapping[str, object]) -> None:
+    amount = values.get("target_amount", 1)
+    if not isinstance(amount, int | str) or not str(amount).isdigit():
+        raise ModerationError("The response target is a whole number.", field="target_amount")
+    if not 1 <= int(amount) <= 1000:
+        raise ModerationError("The response target runs from 1 to 1000.", field="target_amount")
+    if values.get("target_unit", TargetUnit.WORKING_DAYS) not in TargetUnit.values:
+        raise ModerationError("Choose hours or working time for the target.", field="target_unit")
 
 
 def category_save(
@@ -32,6 +58,7 @@ def category_save(
     severity = values.get("severity", 3)
     if not isinstance(severity, int | str) or not 1 <= int(severity) <= 5:
         raise ModerationError("Severity runs from 1 to 5.", field="severity")
+    _check_target(values)
     with transaction.atomic():
         old: dict[str, object] = {}
         if category_id is not None:

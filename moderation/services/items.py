@@ -6,6 +6,9 @@ where reach points are ``min(10, round(log10(followers + 1) x 10 / 7))`` (0 for 
 at ten million). Severity dominates: a severity-4 item on a tiny channel ranks level with a
 severity-3 item on a channel of ten million, and above it otherwise. Unflagged items rank by
 reach alone.
+
+Each item also gets its response target (``moderation.targets``) from the most severe
+suggested category, counted from its arrival: ``due_at`` and the comms ``alert_at``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from moderation.errors import DecisionConflictError, ModerationError
 from moderation.models import Category, ChannelToken, Item, Suggestion
 from moderation.permissions import can_moderate_channel, can_release_claim
 from moderation.selectors import categories_by_rule
+from moderation.targets import UNFLAGGED_TARGET
 from portal.audit import audit_record
 from portal.models import User
 from portal.screening import Finding, RuleSet, screen_many
@@ -132,6 +136,9 @@ def _new_item(
     batch: uuid.UUID | None,
     now: datetime,
 ) -> Item:
+    top = max(suggested, key=lambda s: s.category.severity, default=None)
+    category = top.category if top is not None else None
+    due_at, alert_at = (category.target if category else UNFLAGGED_TARGET).due_and_alert(now)
     return Item(
         channel=channel,
         kind=data.kind or Item.Kind.COMMENT,
@@ -146,6 +153,9 @@ def _new_item(
         created_by=actor,
         created_at=now,
         priority=priority_for((s.category.severity for s in suggested), channel.followers),
+        target_category=category,
+        due_at=due_at,
+        alert_at=alert_at,
     )
 
 

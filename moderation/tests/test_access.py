@@ -130,6 +130,8 @@ MATRIX = [
     ("item_release", "claimed", "post", ITEM_ACTION),
     ("item_decide", "item", "post", ITEM_ACTION),
     ("item_reopen", "decided", "post", (LOGIN, NO, NO, GONE, 302)),
+    ("item_categorise", "item", "post", ITEM_ACTION),
+    ("channel_search", "none", "get", MODERATOR_PAGE),
     ("channel_tokens", "channel", "get", ITEM_PAGE),
     ("token_revoke", "token", "post", ITEM_ACTION),
     ("statistics", "none", "get", COMMS_PAGE),
@@ -176,6 +178,11 @@ POSTS: dict[str, tuple[dict[str, str], Snapshot, frozenset[str]]] = {
         {"reason": "Look again"},
         lambda w: Item.objects.values_list("state", flat=True).get(pk=w.ids["decided"]),
         frozenset({"comms"}),
+    ),
+    "item_categorise": (
+        {"target-category": "category:threat"},
+        lambda w: Item.objects.values_list("target_category", "due_at").get(pk=w.ids["item"]),
+        ACTS,
     ),
     "token_revoke": (
         {},
@@ -230,6 +237,9 @@ def test_access(world: World, name: str, obj: str, method: str, expected: tuple[
     data, snapshot, acting = POSTS.get(name, ({}, lambda w: None, frozenset()))
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     data = {key: now if value == "now" else value for key, value in data.items()}
+    for key, value in data.items():
+        if value.startswith("category:"):  # a category by its code
+            data[key] = str(Category.objects.get(code=value.removeprefix("category:")).pk)
     got, changed = [], set()
     for role in ROLES:
         client = Client()

@@ -195,14 +195,15 @@ def test_incident_filters(comms_staff: User, channel: OfficialAccount) -> None:
     assert listed(state="open") == sorted([breach.pk, policy.pk])
     assert listed(owner=comms_staff) == [policy.pk]
     assert listed(unowned=True) == [breach.pk]
-    assert listed(channel=channel) == [breach.pk]
+    assert listed(channel_text=channel.handle) == [breach.pk]
+    assert listed(channel_text=str(channel)) == [breach.pk]  # a picked suggestion
 
     client = Client()
     client.force_login(comms_staff)
     url = reverse("moderation:incident_list")
     page = client.get(url, {"owner": str(comms_staff.pk), "state": "open"})
     assert [i.pk for i in page.context["incidents"]] == [policy.pk]
-    page = client.get(url, {"kind": "security_breach", "channel": str(channel.pk)})
+    page = client.get(url, {"kind": "security_breach", "channel_q": channel.name})
     assert [i.pk for i in page.context["incidents"]] == [breach.pk]
     assert client.get(url, {"owner": "bogus"}).status_code == 200
 

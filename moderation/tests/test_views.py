@@ -170,10 +170,11 @@ def test_queue_filters(
 
 
 # Queries of one queue page, whatever the queue's size: session, user, roles, second factor,
-# the capped count, the filter form's channels and categories, the page of items (with channel
-# and claimer) and their suggestions (with categories); an account admin adds two checks that
-# they administer an account (the view's guard and the navigation).
-QUEUE_QUERIES = {"comms": 9, "admin": 11}
+# the capped count, the filter form's categories (the channel filter is a search box, no query),
+# the page of items (with channel, claimer and target category) and their suggestions (with
+# categories); an account admin adds two checks that they administer an account (the view's
+# guard and the navigation).
+QUEUE_QUERIES = {"comms": 8, "admin": 10}
 
 
 @pytest.mark.parametrize("who", ["comms", "admin"])
@@ -217,12 +218,16 @@ def test_comms_edit_a_category(client: Client, comms_staff: User) -> None:
             "severity": "4",
             "rule_codes": ["spam_link"],
             "active": "on",
+            "target_amount": "2",
+            "target_unit": "hours",
         },
         follow=True,
     )
     assert "saved" in response.content.decode()
+    assert "2 hours, round the clock" in response.content.decode()  # the categories list
     spam.refresh_from_db()
     assert (spam.code, spam.severity, spam.name) == ("spam", 4, "Spam")
+    assert spam.target.label == "2 hours, round the clock"
     event = AuditEvent.objects.for_object(spam).get()
     assert event.action == "moderation.category.updated" and event.old["severity"] == 3
     response = client.post(
@@ -233,6 +238,8 @@ def test_comms_edit_a_category(client: Client, comms_staff: User) -> None:
             "clause": "001 §4.7.4.12",
             "severity": "3",
             "active": "on",
+            "target_amount": "1",
+            "target_unit": "working_days",
         },
     )
     assert (

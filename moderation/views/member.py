@@ -62,7 +62,7 @@ def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             state=data["state"],
             owner=form.owners.get(data["owner"]),
             unowned=data["owner"] == "none",
-            channel=data["channel"],
+            channel_text=data["channel_q"].strip(),
         )
     incidents = selectors.incidents_filtered(user=user, filters=filters)
     return render(

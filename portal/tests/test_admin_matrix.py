@@ -375,6 +375,8 @@ def _category_form(category: Category, **changes: Any) -> dict[str, Any]:
         "severity": category.severity,
         "rule_codes": "[]",
         "active": "on",
+        "target_amount": category.target_amount,
+        "target_unit": category.target_unit,
     }
     data.update(changes)
     return data
@@ -390,6 +392,11 @@ def test_category_edits_go_through_the_service(client: Client) -> None:
     assert client.post(url, _category_form(category, severity=3)).status_code == 302
     event = AuditEvent.objects.for_object(category).get(action="moderation.category.updated")
     assert (event.old, event.new) == ({"severity": 2}, {"severity": 3})
+    # The response target too: through the service, audited.
+    target = {"target_amount": 2, "target_unit": "hours"}
+    assert client.post(url, _category_form(category, severity=3, **target)).status_code == 302
+    changed = AuditEvent.objects.for_object(category).filter(action="moderation.category.updated")
+    assert changed.order_by("-id")[0].new == target
 
 
 def test_category_edits_refused_to_a_superuser_outside_comms(

@@ -52,7 +52,7 @@ DOMAIN_MODULES: dict[str, set[str]] = {
     "groups": {"disclaimers.py", "reports.py"},
     "accounts_registry": {"rules.py"},
     "mentoring": {"matching.py", "scoring.py", "sharing.py"},
-    "moderation": {"imports.py", "defaults.py"},
+    "moderation": {"imports.py", "defaults.py", "targets.py"},
     # The API's shapes, and its token authentication, scope check and rate limit (DRF classes).
     "integration": {"serializers.py", "auth.py"},
 }

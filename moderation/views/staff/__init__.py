@@ -18,6 +18,8 @@ from .desk import (
     token_revoke_view,
 )
 from .items import (
+    channel_search_view,
+    item_categorise_view,
     item_claim_view,
     item_decide_view,
     item_detail,
@@ -32,8 +34,10 @@ __all__ = [
     "category_edit",
     "category_list",
     "channel_list",
+    "channel_search_view",
     "channel_tokens_view",
     "import_csv",
+    "item_categorise_view",
     "item_claim_view",
     "item_decide_view",
     "item_detail",

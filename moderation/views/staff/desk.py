@@ -7,11 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts_registry.api import OfficialAccount
 from moderation import forms, selectors
 from moderation.errors import ModerationError
 from moderation.imports import ImportRowsError, parse_csv
@@ -99,18 +101,44 @@ def token_revoke_view(request: AuthenticatedHttpRequest, pk: int, token_id: int)
     return redirect("moderation:channel_tokens", pk=pk)
 
 
+def _statistics_channels(
+    request: AuthenticatedHttpRequest,
+) -> tuple[forms.ChannelFilterForm, QuerySet[OfficialAccount] | None]:
+    """The channel search box of the statistics page and the open channels it matches."""
+    _require(can_see_statistics(current_user(request)), "Queue statistics are for comms staff.")
+    form = forms.ChannelFilterForm(request.GET or None)
+    text = form.cleaned_data["channel_q"].strip() if form.is_valid() else ""
+    user = current_user(request)
+    return form, (
+        selectors.channels_matching(selectors.channel_choices_for(user=user), text)
+        if text
+        else None
+    )
+
+
 @login_required
 def statistics_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_see_statistics(current_user(request)), "Queue statistics are for comms staff.")
-    context = {"stats": selectors.queue_statistics(), "trends": selectors.weekly_trends()}
+    form, channels = _statistics_channels(request)
+    context = {
+        "form": form,
+        "filtered": channels is not None,
+        "stats": selectors.queue_statistics(channels=channels),
+        "trends": selectors.weekly_trends(channels=channels),
+        "targets": selectors.target_performance(channels=channels),
+    }
     return render(request, "moderation/statistics.html", context)
 
 
 @login_required
 def statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The weekly trends as CSV: decisions per week, in all, per channel and per moderator."""
-    _require(can_see_statistics(current_user(request)), "Queue statistics are for comms staff.")
-    body = selectors.weekly_trends_csv(selectors.weekly_trends())
+    """The weekly trends as CSV (decisions per week, in all, per channel and per moderator),
+    then, after a blank line, time to decision against the response targets per severity."""
+    _form, channels = _statistics_channels(request)
+    body = (
+        selectors.weekly_trends_csv(selectors.weekly_trends(channels=channels))
+        + "\r\n"
+        + selectors.target_performance_csv(selectors.target_performance(channels=channels))
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="moderation-weekly-trends.csv"'
     return response

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from moderation import forms, selectors
@@ -15,33 +18,103 @@ from moderation.permissions import (
     can_reopen_decision,
     can_report_incident,
 )
-from moderation.services import decisions, items
+from moderation.services import decisions, items, targets
+from moderation.targets import describe_time_left
 from portal.audit import audit_personal_data_view
 from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user, report_error
 
 from .common import COUNT_CAP, PAGE_SIZE, CappedPaginator, _require, moderator_required
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    item: Item
+    time_left: str  # "2 h 5 min left", "overdue by 3 h": open items with a due time only
+    overdue: bool
+
+
+def _queue_filters(form: forms.QueueFilterForm) -> selectors.QueueFilters:
+    if not form.is_valid():
+        return selectors.QueueFilters()
+    data = form.cleaned_data
+    return selectors.QueueFilters(
+        channel=data["channel"],
+        channel_text="" if data["channel"] else data["channel_q"].strip(),
+        category=data["category"],
+        state=data["state"] or "open",
+        past_target=data["past_target"],
+        sort=data["sort"] or "priority",
+    )
+
+
 @moderator_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = current_user(request)
     form = forms.QueueFilterForm(
-        request.GET or None, channels=selectors.channel_choices_for(user=user)
+        request.GET or None, channels=selectors.channels_moderated_by(user=user)
     )
-    filters = selectors.QueueFilters()
-    if form.is_valid():
-        filters = selectors.QueueFilters(
-            channel=form.cleaned_data["channel"],
-            category=form.cleaned_data["category"],
-            state=form.cleaned_data["state"] or "open",
-        )
-    paginator = CappedPaginator(selectors.queue_for(user=user, filters=filters), PAGE_SIZE)
+    filters = _queue_filters(form)
+    now = timezone.now()
+    paginator = CappedPaginator(selectors.queue_for(user=user, filters=filters, now=now), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = [
+        QueueRow(
+            item=item,
+            time_left=describe_time_left(item.due_at, now) if item.is_open and item.due_at else "",
+            overdue=item.is_open and item.due_at is not None and item.due_at <= now,
+        )
+        for item in page
+    ]
+    unmatched = (
+        bool(filters.channel_text)
+        and not (
+            selectors.channels_matching(
+                selectors.channel_choices_for(user=user), filters.channel_text
+            )
+        ).exists()
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "filters": filters}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "filters": filters,
+        "channel_value": (
+            selectors.channel_label(filters.channel) if filters.channel else filters.channel_text
+        ),
+        "unmatched": unmatched,
+    }
     capped = page.paginator.count > COUNT_CAP
     return render(request, "moderation/queue.html", {**context, "capped": capped, "cap": COUNT_CAP})
+
+
+@moderator_required
+def channel_search_view(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """Up to 20 open channels the user moderates whose handle or name matches ``q`` (JSON)."""
+    text = request.GET.get("q", "")[:150]
+    return JsonResponse(
+        {"results": selectors.channel_search(user=current_user(request), text=text)}
+    )
+
+
+@moderator_required
+@require_POST
+def item_categorise_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    item = selectors.access_item_or_404(user, pk)
+    form = forms.CategoriseForm(request.POST)
+    if form.is_valid():
+        category = form.cleaned_data["category"]
+        call_service(
+            request,
+            lambda: targets.item_categorise(actor=user, item_id=item.pk, category_id=category.pk),
+            success=f"Item put under “{category.name}”; its target is {category.target.label}.",
+        )
+    else:
+        messages.error(request, "Choose one of the active categories.")
+    return redirect("moderation:item_detail", pk=item.pk)
 
 
 @moderator_required
@@ -67,6 +140,8 @@ def _render_item(
         "comms": can_reopen_decision(user),
         "can_report_incident": can_report_incident(user),
         "decision_form": decision_form,
+        "categorise_form": forms.CategoriseForm(initial={"category": item.target_category_id}),
+        "time_left": describe_time_left(item.due_at, timezone.now()) if item.due_at else "",
         "reopen_form": forms.ReasonForm(),
         "can_reopen": can_reopen_decision(user),
         "can_release": can_release_claim(user, item),
