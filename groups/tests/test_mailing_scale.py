@@ -153,3 +153,53 @@ def test_an_address_that_is_not_plain_ascii_is_built_in_full(group) -> None:
     composer = Composer([copy])
     assert composer.envelope(copy) is None
     assert composer.message(copy, None).to == ["zoë@example.com"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pressing_send_to_3000_with_a_silent_broker_contacts_it_once_and_mails_each_once(
+    settings,
+) -> None:
+    """One request queuing 3,000 emails while the broker accepts connections and never
+    answers: it is contacted at most once, nothing is lost, and when it is back the sweeps send
+    every email exactly once."""
+    import datetime as dt
+    from unittest import mock
+
+    import time_machine
+    from django.core import mail
+    from django.db import transaction
+
+    from groups.jobs import communication_dispatch_sweep
+    from portal import queue
+    from portal.tasks import deliver_pending_email
+    from portal.tests.test_outbox_batches import silent_broker
+
+    settings.GROUPS_SEND_BATCH_SIZE = 1000
+    group = make_group()
+    members(group, 3000)
+    req, staff = started_request(group)
+    publish = mock.Mock(wraps=queue.publish_now)
+    with silent_broker() as broker, mock.patch.object(queue, "publish_now", publish):
+        with transaction.atomic():
+            communication = communication_create(
+                actor=staff, request_id=req.pk, subject="Reunion", body="Join us."
+            )
+        assert publish.call_count == 1 and broker.accepted <= 1
+    # The send is recorded (3,000 queued deliveries in three batches), not lost with the message.
+    deliveries = Delivery.objects.filter(communication=communication)
+    assert deliveries.filter(status=Delivery.Status.QUEUED).count() == 3000
+    assert communication.batch_count == 3
+    # The broker is back (tasks run at once, as in the test settings): a minute later the
+    # dispatch sweep resumes the three batches, and the outbox sweep sends what they wrote.
+    later = timezone.now() + dt.timedelta(minutes=2)
+    with time_machine.travel(later, tick=True):
+        assert communication_dispatch_sweep() == 3
+        assert communication_dispatch_sweep() == 0
+        while deliver_pending_email():
+            pass
+        communication_dispatch_sweep()  # takes the outbox's verdicts and closes the send
+    recipients = [m.to[0] for m in mail.outbox if m.subject == "Reunion"]
+    assert len(recipients) == 3000 == len(set(recipients))
+    communication.refresh_from_db()
+    assert communication.status == Communication.Status.SENT
+    assert deliveries.filter(status=Delivery.Status.SENT).count() == 3000

@@ -1,33 +1,33 @@
 """Delivering the outbox: batches claimed with a lease and sent over one SMTP connection.
 
 A batch claims its rows with a lease (``claimed_until``, one statement), sends them one after
-another over one connection, writes a receipt (``EmailReceipt``, a two-column insert) the
-moment the server accepts each, and at its end turns the receipts into statuses with one
-update. A worker that dies mid-batch leaves its receipts: the next claim marks those emails
-sent instead of sending them again, and takes the rest once the lease ran out (the outbox
-sweep runs every 30 s, so within a minute).
+another over one connection, writes a receipt (``EmailReceipt``, a two-column insert) as the
+server accepts each, and at its end turns the receipts into statuses with one update. A worker
+that dies mid-batch leaves its receipts: the next claim marks those emails sent instead of
+sending them again, and takes the rest once the lease ran out (the outbox sweep runs every
+30 s, so within a minute).
 
 So each recipient gets one email, with one window SMTP cannot close: a worker killed after
-the server accepted an email and before its receipt was written (a few microseconds, not the
-whole batch) leaves that one email to be sent again. Receipts are committed without waiting
-for the disk (``_durable_commits``): a crash of the database server itself, not of a worker,
-may forget the last fraction of a second of them, and those emails would go again too.
+the server accepted an email and before its receipt was committed (one database round trip;
+``portal.mail.sending`` never lets a second email's data go before the previous receipt is
+written) leaves that one email to be sent again. Receipts are committed without waiting for
+the disk (``_durable_commits``): a crash of the database server itself, not of a worker, may
+forget the last fraction of a second of them, and those emails would go again too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 from datetime import timedelta
 from typing import Any
 
-from django.core.mail import get_connection
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from portal.mail.messages import Composer
+from portal.mail.sending import Receipts, Session
 from portal.models import EmailReceipt, OutboundEmail
 
 # A claim lasts this long unless renewed; a batch renews it while it works, so only a dead
@@ -37,7 +37,6 @@ _RENEW_EVERY = 10.0  # seconds
 # After this many SMTP failures in a row a batch stops and leaves the rest to the next run.
 _FAILURES_IN_A_ROW = 3
 PENDING = OutboundEmail.Status.PENDING
-_RECEIPTS = connection.ops.quote_name(EmailReceipt._meta.db_table)
 
 
 def receipts_settle() -> int:
@@ -66,7 +65,7 @@ def _mark_sent(ids: list[int]) -> int:
     accepted_at = EmailReceipt.objects.filter(email_id=OuterRef("pk")).values("accepted_at")[:1]
     return OutboundEmail.objects.filter(pk__in=ids, status=PENDING).update(
         status=OutboundEmail.Status.SENT,
-        sent_at=Subquery(accepted_at),
+        sent_at=Coalesce(Subquery(accepted_at), Now()),  # no receipt: its write failed
         attempts=F("attempts") + 1,
         claimed_until=None,
     )
@@ -93,33 +92,6 @@ def _claim(
     return emails, until
 
 
-class _Session:
-    """One SMTP connection for a batch, opened at its first email and again after a failure.
-
-    With Django's SMTP backend a copy of a mailing goes as bytes from its template
-    (``Composer.envelope``); everything else, and every other backend, gets Django messages.
-    """
-
-    def __init__(self) -> None:
-        self.backend: Any = get_connection(fail_silently=False)
-        self.raw = isinstance(self.backend, SmtpBackend)
-
-    def send(self, composer: Composer, email: OutboundEmail) -> None:
-        self.backend.open()  # a no-op while the connection is open
-        if self.raw:
-            envelope = composer.envelope(email)
-            if envelope is not None:
-                from_email, to, data = envelope
-                self.backend.connection.sendmail(from_email, [to], data)
-                return
-        self.backend.send_messages([composer.message(email, self.backend)])
-
-    def close(self) -> None:
-        # A failing QUIT changes nothing that was sent.
-        with contextlib.suppress(Exception):
-            self.backend.close()
-
-
 def emails_deliver(
     *,
     email_ids: list[int] | None = None,
@@ -139,36 +111,37 @@ def emails_deliver(
     if not emails:
         return 0
     composer = Composer(emails)
-    session = _Session()
+    session, receipts = Session(), Receipts()
     accepted: list[int] = []
     renewed = time.monotonic()
     failures = 0
-    receipt_sql = f"INSERT INTO {_RECEIPTS} (email_id, accepted_at) VALUES (%s, %s)"  # noqa: S608
     _durable_commits(False)
     try:
-        with connection.cursor() as cursor:
-            for index, email in enumerate(emails):
-                if time.monotonic() - renewed > _RENEW_EVERY:
-                    new_until = timezone.now() + CLAIM_LEASE
-                    OutboundEmail.objects.filter(
-                        pk__in=[e.pk for e in emails[index:]], claimed_until=until
-                    ).update(claimed_until=new_until)
-                    until, renewed = new_until, time.monotonic()
-                try:
-                    session.send(composer, email)
-                except Exception as exc:  # noqa: BLE001 (SMTP errors of every kind: keep the row)
-                    failures += 1
-                    failed.add(email.pk)
-                    _record_failure(email, until, f"{type(exc).__name__}: {exc}")
-                    session.close()
-                    if failures >= _FAILURES_IN_A_ROW:
-                        break
-                    continue
-                failures = 0
-                cursor.execute(receipt_sql, [email.pk, timezone.now()])
-                accepted.append(email.pk)
+        for index, email in enumerate(emails):
+            if time.monotonic() - renewed > _RENEW_EVERY:
+                new_until = timezone.now() + CLAIM_LEASE
+                OutboundEmail.objects.filter(
+                    pk__in=[e.pk for e in emails[index:]], claimed_until=until
+                ).update(claimed_until=new_until)
+                until, renewed = new_until, time.monotonic()
+            try:
+                session.send(composer, email, receipts.ready)
+            except Exception as exc:  # noqa: BLE001 (SMTP errors of every kind: keep the row)
+                failures += 1
+                failed.add(email.pk)
+                _record_failure(email, until, f"{type(exc).__name__}: {exc}")
+                session.close()
+                if failures >= _FAILURES_IN_A_ROW:
+                    break
+                continue
+            finally:
+                receipts.raise_error()  # a database failure stops the batch
+            failures = 0
+            accepted.append(email.pk)
+            receipts.write(email.pk)
     finally:
         session.close()
+        receipts.close()  # every receipt written before they become statuses
         with transaction.atomic():
             _mark_sent(accepted)
             EmailReceipt.objects.filter(email_id__in=accepted).delete()

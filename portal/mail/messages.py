@@ -30,6 +30,7 @@ from portal.models import OutboundContent, OutboundEmail
 _RECIPIENT = "recipient@portal-marker.invalid"
 _MESSAGE_ID = "<message-id@portal-marker.invalid>"
 _LONGEST_LINE = 990  # SMTP's limit is 998 characters a line
+_PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Composer:
             for email in copies:
                 self.values[email.pk] = by_ref.get(email.ref, {}) if email.ref is not None else {}
         self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.envelope_from = sanitize_address(self.from_email, settings.DEFAULT_CHARSET)
         self._templates: dict[int, _Template | None] = {}
 
     def fields(self, email: OutboundEmail) -> tuple[str, str, str, dict[str, str]]:
@@ -99,12 +101,9 @@ class Composer:
                 if where == "html":
                     value = escape(value)
             out[2 * index + 1] = value.encode("ascii")
-        encoding = settings.DEFAULT_CHARSET
-        return (
-            sanitize_address(self.from_email, encoding),
-            sanitize_address(email.to, encoding),
-            b"".join(out),
-        )
+        # A plain address is its own envelope form; anything else goes through Django's check.
+        to = email.to if _PLAIN_ADDRESS.match(email.to) else sanitize_address(email.to, "utf-8")
+        return self.envelope_from, to, b"".join(out)
 
 
 def _fill(text: str, values: dict[str, str], *, html: bool = False) -> str:
