@@ -22,13 +22,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from alumni.api import verified_user_ids
 from groups.errors import GroupsError
 from groups.models import Communication, Delivery, GroupRequest, Membership
-from groups.services.mailing import CATEGORY, copy_rows, deliveries_snapshot, mailing_content
+from groups.services.mailing import (
+    CATEGORY,
+    copies_link,
+    copy_rows,
+    deliveries_snapshot,
+    mailing_content,
+)
 from groups.services.mailing import membership_from_token as membership_from_token
 from groups.services.mailing import unsubscribe_token as unsubscribe_token
 from groups.services.mailing import unsubscribe_url as unsubscribe_url
@@ -239,15 +245,9 @@ def communication_send_batch(*, communication_id: int, batch: int) -> int:
             locked = communication if communication.content_id else _lock(communication_id)
             content = mailing_content(locked)
             queued = Delivery.objects.filter(pk__in=ids, status=D.QUEUED)
-            sent = len(
-                copies_queue(content=content, recipients=copy_rows(queued), category=CATEGORY)
-            )
-            # A member's only pending copy is the one just written (a retried delivery's
-            # earlier copy failed), so the index on (content, ref) finds it without sorting.
-            copy = OutboundEmail.objects.filter(
-                content=content, ref=OuterRef("membership_id"), status=OutboundEmail.Status.PENDING
-            )
-            queued.update(email_id=Subquery(copy.values("pk")[:1]), attempts=F("attempts") + 1)
+            emails = copies_queue(content=content, recipients=copy_rows(queued), category=CATEGORY)
+            copies_link(delivery_ids=ids, email_ids=emails)
+            sent = len(emails)
     # Closing is for a communication with nothing left to write (every member skipped, say);
     # otherwise the outbox is still sending, and the dispatch sweep closes it when done.
     unwritten = Delivery.objects.filter(

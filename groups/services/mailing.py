@@ -14,13 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import connection
-from django.db.models import F, QuerySet, Value, Window
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from groups.models import Communication, Delivery, Membership
 from portal.mail import content_create, email_render
-from portal.models import OutboundContent
+from portal.models import OutboundContent, OutboundEmail
 
 UNSUBSCRIBE_SALT = "groups.unsubscribe"
 UNSUBSCRIBE_PLACEHOLDER = "PORTAL-UNSUBSCRIBE-LINK"  # each copy's link, in the shared text
@@ -115,3 +115,26 @@ def mailing_content(communication: Communication) -> OutboundContent:
 def copy_rows(deliveries: QuerySet[Delivery]) -> QuerySet[Any, Any]:
     """What ``copies_queue`` takes: each delivery's address and membership."""
     return deliveries.order_by("pk").values(to=F("recipient__email"), ref=F("membership_id"))
+
+
+def copies_link(*, delivery_ids: list[int], email_ids: list[int]) -> int:
+    """Point each delivery at the copy just written for its membership; count the attempt.
+
+    One statement: on PostgreSQL a join of the two id arrays (each passed as one parameter),
+    elsewhere a lookup per delivery among the new copies.
+    """
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        sql = (
+            f"UPDATE {qn(Delivery._meta.db_table)} AS d "  # noqa: S608 (names only)
+            "SET email_id = e.id, attempts = d.attempts + 1 "
+            f"FROM {qn(OutboundEmail._meta.db_table)} AS e "
+            "WHERE d.id = ANY(%s) AND d.status = %s AND e.id = ANY(%s) AND e.ref = d.membership_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [delivery_ids, Delivery.Status.QUEUED, email_ids])
+            return int(cursor.rowcount)
+    copy = OutboundEmail.objects.filter(pk__in=email_ids, ref=OuterRef("membership_id"))
+    return Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED).update(
+        email_id=Subquery(copy.values("pk")[:1]), attempts=F("attempts") + 1
+    )
