@@ -230,11 +230,12 @@ def communication_send_batch(*, communication_id: int, batch: int) -> int:
         req = communication.request
         if communication.status != C.SENDING or req.status not in SENDABLE_REQUEST_STATUSES:
             return 0
-        ids = list(
+        memberships = dict(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(communication=communication, batch=batch, status=D.QUEUED, email__isnull=True)
-            .values_list("pk", flat=True)
+            .values_list("membership_id", "pk")
         )
+        ids = list(memberships.values())
         if ids:
             Delivery.objects.filter(pk__in=ids).filter(
                 Q(membership__left_at__isnull=False)
@@ -245,9 +246,9 @@ def communication_send_batch(*, communication_id: int, batch: int) -> int:
             locked = communication if communication.content_id else _lock(communication_id)
             content = mailing_content(locked)
             queued = Delivery.objects.filter(pk__in=ids, status=D.QUEUED)
-            emails = copies_queue(content=content, recipients=copy_rows(queued), category=CATEGORY)
-            copies_link(delivery_ids=ids, email_ids=emails)
-            sent = len(emails)
+            copies = copies_queue(content=content, recipients=copy_rows(queued), category=CATEGORY)
+            copies_link(memberships=memberships, copies=copies)
+            sent = len(copies)
     # Closing is for a communication with nothing left to write (every member skipped, say);
     # otherwise the outbox is still sending, and the dispatch sweep closes it when done.
     unwritten = Delivery.objects.filter(

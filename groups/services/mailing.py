@@ -117,24 +117,29 @@ def copy_rows(deliveries: QuerySet[Delivery]) -> QuerySet[Any, Any]:
     return deliveries.order_by("pk").values(to=F("recipient__email"), ref=F("membership_id"))
 
 
-def copies_link(*, delivery_ids: list[int], email_ids: list[int]) -> int:
+def copies_link(*, memberships: dict[int, int], copies: list[tuple[int, int]]) -> int:
     """Point each delivery at the copy just written for its membership; count the attempt.
 
-    One statement: on PostgreSQL a join of the two id arrays (each passed as one parameter),
-    elsewhere a lookup per delivery among the new copies.
+    ``memberships`` maps each membership to its delivery, ``copies`` are the (id, membership)
+    of the new copies. One statement: on PostgreSQL the pairs go as two arrays (one parameter
+    each) joined by primary key, a plan that stays right however stale the statistics.
     """
+    pairs = [(memberships[ref], pk) for pk, ref in copies]
+    if not pairs:
+        return 0
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         sql = (
             f"UPDATE {qn(Delivery._meta.db_table)} AS d "  # noqa: S608 (names only)
-            "SET email_id = e.id, attempts = d.attempts + 1 "
-            f"FROM {qn(OutboundEmail._meta.db_table)} AS e "
-            "WHERE d.id = ANY(%s) AND d.status = %s AND e.id = ANY(%s) AND e.ref = d.membership_id"
+            "SET email_id = m.email_id, attempts = d.attempts + 1 "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS m (delivery_id, email_id) "
+            "WHERE d.id = m.delivery_id"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [delivery_ids, Delivery.Status.QUEUED, email_ids])
+            cursor.execute(sql, [[d for d, _ in pairs], [e for _, e in pairs]])
             return int(cursor.rowcount)
-    copy = OutboundEmail.objects.filter(pk__in=email_ids, ref=OuterRef("membership_id"))
-    return Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED).update(
+    emails = [pk for pk, _ in copies]
+    copy = OutboundEmail.objects.filter(pk__in=emails, ref=OuterRef("membership_id"))
+    return Delivery.objects.filter(pk__in=[d for d, _ in pairs]).update(
         email_id=Subquery(copy.values("pk")[:1]), attempts=F("attempts") + 1
     )

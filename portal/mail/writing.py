@@ -233,12 +233,12 @@ def content_create(
 
 def copies_queue(
     *, content: OutboundContent, recipients: QuerySet[Any, Any], category: str
-) -> list[int]:
+) -> list[tuple[int, int]]:
     """Write one outbox copy of ``content`` per row of ``recipients``, in one statement.
 
     ``recipients`` is a ``values(to=..., ref=...)`` query: each row's address and the key its
     personal parts are made from. The rows are inserted straight from that query (nothing per
-    recipient passes through Python) and delivered after commit; returns their ids.
+    recipient passes through Python) and delivered after commit; returns their (id, ref).
     """
     inner, params = recipients.query.sql_with_params()
     qn = connection.ops.quote_name
@@ -260,15 +260,15 @@ def copies_queue(
     sql = (
         f"INSERT INTO {qn(OutboundEmail._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608 (names only)
         f"SELECT %s, q.{qn('to')}, %s, '', '', {no_headers}, %s, %s, 0, '', %s, q.{qn('ref')} "
-        f"FROM ({inner}) q RETURNING {qn('id')}"
+        f"FROM ({inner}) q RETURNING {qn('id')}, {qn('ref')}"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     head = [now, content.subject, category, OutboundEmail.Status.PENDING, content.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *params])
-        ids = [row[0] for row in cursor.fetchall()]
-    emails_written(ids)
-    return ids
+        written = [(int(row[0]), int(row[1])) for row in cursor.fetchall()]
+    emails_written([pk for pk, _ in written])
+    return written
 
 
 def emails_written(ids: list[int]) -> None:
