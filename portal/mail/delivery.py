@@ -97,12 +97,14 @@ def emails_deliver(
     email_ids: list[int] | None = None,
     limit: int | None = None,
     failed: set[int] | None = None,
+    receipts: Receipts | None = None,
 ) -> int:
     """Deliver one batch over one SMTP connection; returns how many this call sent.
 
     A receipt is written after each accepted email, and the statuses with one update at the
     end (see the module's docstring for what a crash leaves). A failure is recorded at once;
-    ``failed`` collects the ids whose attempt failed, which a call given the same set skips.
+    ``failed`` collects the ids whose attempt failed, which a call given the same set skips;
+    ``receipts``, the writer of a run of batches (``outbox_drain``), or one for this batch.
     """
     from portal.queue import outbox_batch_size
 
@@ -111,7 +113,8 @@ def emails_deliver(
     if not emails:
         return 0
     composer = Composer(emails)
-    session, receipts = Session(), Receipts()
+    own_receipts = receipts is None
+    session, receipts = Session(), receipts or Receipts()
     accepted: list[int] = []
     renewed = time.monotonic()
     failures = 0
@@ -141,7 +144,11 @@ def emails_deliver(
             receipts.write(email.pk)
     finally:
         session.close()
-        receipts.close()  # every receipt written before they become statuses
+        # Every receipt written before they become statuses.
+        if own_receipts:
+            receipts.close()
+        else:
+            receipts.ready()
         with transaction.atomic():
             _mark_sent(accepted)
             EmailReceipt.objects.filter(email_id__in=accepted).delete()
@@ -184,14 +191,18 @@ def outbox_drain(*, budget_seconds: float = 25.0) -> int:
     started = time.monotonic()
     total = 0
     failed: set[int] = set()  # each email is tried at most once per run
-    while time.monotonic() - started < budget_seconds:
-        tried = len(failed)
-        sent = emails_deliver(failed=failed)
-        total += sent
-        if sent == 0 and len(failed) == tried:
-            break  # nothing left to claim
-        if sent == 0 and len(failed) - tried >= _FAILURES_IN_A_ROW:
-            break  # the SMTP server is failing: the next run tries again
+    receipts = Receipts()  # one writer (a thread and its connection) for the whole run
+    try:
+        while time.monotonic() - started < budget_seconds:
+            tried = len(failed)
+            sent = emails_deliver(failed=failed, receipts=receipts)
+            total += sent
+            if sent == 0 and len(failed) == tried:
+                break  # nothing left to claim
+            if sent == 0 and len(failed) - tried >= _FAILURES_IN_A_ROW:
+                break  # the SMTP server is failing: the next run tries again
+    finally:
+        receipts.close()
     return total
 
 

@@ -76,7 +76,8 @@ class Receipts:
 
     def raise_error(self) -> None:
         if self.error is not None:
-            raise self.error
+            error, self.error = self.error, None
+            raise error
 
     def close(self) -> None:
         self.ready()
