@@ -1,23 +1,27 @@
 """Benchmark: a 50,000-recipient group mailing, enqueued and delivered to a real SMTP server.
 
 Starts a local aiosmtpd server (a separate process, on a free port of 127.0.0.1, stopped by PID
-at the end), fills a group with ``RECIPIENTS`` consenting members, then measures:
+at the end), measures it alone (raw smtplib over one connection: what the server can take),
+fills a group with ``RECIPIENTS`` verified, consenting members, then measures:
 
 * ``press_send_seconds``: what the Send button's request does (``communication_create``: the
-  delivery rows and one broker message), and ``broker_publishes`` during it;
-* ``outbox_write_seconds``: the batch tasks turning deliveries into outbox rows (one worker);
+  delivery rows in one INSERT ... SELECT, and one broker message), and ``broker_publishes``;
+* ``outbox_write_seconds``: the batch tasks writing the outbox copies (one worker, in turn);
 * ``enqueue_seconds``: the two together, from pressing Send to every email in the outbox;
 * ``emails_per_second``: one worker draining the outbox over SMTP (``outbox_drain``) until every
   email is sent; the server's own count of messages received is checked against the outbox.
 
-Run: ``.venv/bin/python bench/mail.py`` (PostgreSQL database ``bench_mail`` on 127.0.0.1,
-created, migrated and emptied; override with DATABASE_URL). Writes ``bench/results/mail.json``.
+The machine may be shared: the load average is recorded at the start and at the end, and the
+note says when it was high. Run: ``.venv/bin/python bench/mail.py`` (PostgreSQL database
+``bench_mail`` on 127.0.0.1, created, migrated and emptied; override with DATABASE_URL;
+``BENCH_RECIPIENTS`` for another size). Writes ``bench/results/mail.json``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import smtplib
 import socket
 import subprocess
 import sys
@@ -73,7 +77,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def smtp_alone(port: int, count: int = 5000) -> float:
+    """Messages a second the server takes from raw smtplib over one connection (no portal)."""
+    body = b"".join(b"Line %d of a group email, as long as a real one.\r\n" % n for n in range(40))
+    data = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: Bench\r\n\r\n" + body
+    client = smtplib.SMTP("127.0.0.1", port)
+    started = time.perf_counter()
+    for n in range(count):
+        client.sendmail("a@example.com", [f"alone{n}@example.com"], data)
+    seconds = time.perf_counter() - started
+    client.quit()
+    return round(count / seconds, 1)
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def main() -> None:
+    load_at_start = load()
     port = free_port()
     count_file = Path(tempfile.mkstemp(prefix="bench-smtp-")[1])
     server = subprocess.Popen(
@@ -89,15 +111,32 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
+        alone = smtp_alone(port)
         results = run()
     finally:
         assert server.stdin is not None
         server.stdin.close()
         server.wait(timeout=30)
-    results["smtp_server_received"] = int(count_file.read_text() or 0)
-    # The machine is shared: its load says how far the figures are from an idle machine's.
-    results["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
+    received = int(count_file.read_text() or 0) - 5000  # less the server-alone messages
     count_file.unlink()
+    results["smtp_server_received"] = received
+    results["smtp_server_alone_emails_per_second"] = alone
+    results["load_average_1_5_15_at_start"] = load_at_start
+    results["load_average_1_5_15_at_end"] = load()
+    eps = float(results["emails_per_second"])  # type: ignore[arg-type]
+    results["delivery_share_of_smtp_server_alone"] = round(eps / alone, 2)
+    busy = max(load_at_start[0], results["load_average_1_5_15_at_end"][0]) > 2.0  # type: ignore[index]
+    results["note"] = (
+        "Shared 2-core machine: the worker, the SMTP server (aiosmtpd, its own process) and "
+        "PostgreSQL share it with whatever else runs. "
+        + (
+            "The 1-minute load average was above 2 (other engineers' work): every figure is "
+            "lower than on a quiet machine; compare emails_per_second with the server's own rate "
+            "under the same load (smtp_server_alone_emails_per_second)."
+            if busy
+            else "The load average stayed at or below 2 (a quiet machine)."
+        )
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
@@ -112,10 +151,12 @@ def run() -> dict[str, object]:
 
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.utils import timezone
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
 
+    from alumni.models import Verification
     from groups.models import Delivery, Membership
     from groups.services.communications import communication_create, communication_send_batch
     from groups.services.requests import request_start, request_submit
@@ -131,6 +172,18 @@ def run() -> dict[str, object]:
     staff = make_user(Role.ENGAGEMENT_STAFF)
     users = User.objects.bulk_create(
         [User(email=f"member{n}@example.com", is_active=True) for n in range(RECIPIENTS)],
+        batch_size=5000,
+    )
+    Verification.objects.bulk_create(
+        [
+            Verification(
+                user=u,
+                status=Verification.Status.VERIFIED,
+                requested_at=timezone.now(),
+                decided_at=timezone.now(),
+            )
+            for u in users
+        ],
         batch_size=5000,
     )
     Membership.objects.bulk_create(
@@ -153,7 +206,8 @@ def run() -> dict[str, object]:
         set(Delivery.objects.filter(communication=communication).values_list("batch", flat=True))
     )
     started = time.perf_counter()
-    with mock.patch.object(queue, "publish_now", return_value=True):
+    deliver_publish = mock.Mock(wraps=queue.publish_now)
+    with mock.patch.object(queue, "publish_now", deliver_publish):  # the in-memory broker
         written = sum(
             communication_send_batch(communication_id=communication.pk, batch=number)
             for number in batches
@@ -170,17 +224,19 @@ def run() -> dict[str, object]:
             break
     delivery = time.perf_counter() - started
     pending = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count()
-    duplicates = OutboundEmail.objects.values("to").order_by().distinct().count() != RECIPIENTS
+    sent_rows = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT)
+    one_each = sent_rows.count() == RECIPIENTS == sent_rows.values("to").distinct().count()
     return {
         "recipients": RECIPIENTS,
         "batches": len(batches),
         "press_send_seconds": round(press, 2),
         "broker_publishes_during_send": publish.call_count,
         "outbox_write_seconds": round(outbox_write, 2),
+        "broker_publishes_during_outbox_write": deliver_publish.call_count,
         "enqueue_seconds": round(press + outbox_write, 2),
         "delivered": sent,
         "still_pending": pending,
-        "one_email_per_recipient": not duplicates,
+        "one_email_per_recipient": one_each,
         "delivery_seconds": round(delivery, 2),
         "emails_per_second": round(sent / delivery, 1),
         "workers": 1,

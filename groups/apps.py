@@ -10,3 +10,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from groups import signals  # noqa: F401  (connects the committee-seat receivers)
+        from groups.services.mailing import PERSONALISER, unsubscribe_values
+        from portal.mail import personaliser_register
+
+        personaliser_register(PERSONALISER, unsubscribe_values)

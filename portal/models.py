@@ -175,11 +175,31 @@ class Reminder(models.Model):
         return f"{self.kind} for {self.target_type_id}:{self.target_id} ({self.period})"
 
 
+class OutboundContent(models.Model):
+    """A mailing rendered once and shared by every outbox row written for it.
+
+    The subject, both bodies and the header values hold ``personal`` placeholders, replaced in
+    each copy at delivery by the values of the named personaliser (``portal.mail``) for the
+    copy's ``ref``: the text as it is, the HTML escaped. It holds nothing about a recipient.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    personaliser = models.CharField(max_length=80, blank=True, help_text="e.g. groups.unsubscribe")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class OutboundEmail(models.Model):
     """An email written in the same transaction as the change that caused it.
 
     A task delivers it; a periodic sweep retries what is still pending, so a broker outage
-    delays mail but loses none.
+    delays mail but loses none. A copy of a mailing keeps its text in ``content`` and its
+    personal parts come from ``ref`` (e.g. the membership whose unsubscribe link it carries).
     """
 
     class Status(models.TextChoices):
@@ -200,15 +220,39 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     # A delivering worker's lease: while it lies in the future nobody else sends this row.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    content = models.ForeignKey(
+        OutboundContent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ref = models.BigIntegerField(null=True, blank=True, help_text="The sender's key for a copy.")
 
     MAX_ATTEMPTS = 5
 
     class Meta:
         ordering = ("-created_at",)
-        indexes: ClassVar = [models.Index(fields=["status", "created_at"])]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["content", "ref"], name="portal_outbox_copy_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.to} ({self.status})"
+
+
+class EmailReceipt(models.Model):
+    """The SMTP server accepted this outbox email: written the moment it answered.
+
+    A batch writes one receipt per accepted email (a two-column insert) and turns them into
+    statuses with one update at its end; a worker killed in between leaves its receipts, and
+    the next claim of the outbox marks those emails sent instead of sending them again.
+    """
+
+    email = models.OneToOneField(
+        OutboundEmail, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"email {self.email_id} accepted at {self.accepted_at:%Y-%m-%d %H:%M:%S}"
 
 
 class RoleGrant(models.Model):

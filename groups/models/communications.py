@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from groups.models.groups import Membership
 from groups.models.requests import GroupRequest
-from portal.models import OutboundEmail
+from portal.models import OutboundContent, OutboundEmail
 
 
 class Communication(models.Model):
@@ -50,6 +50,10 @@ class Communication(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The mailing rendered once, when its first batch goes to the outbox; every copy uses it.
+    content = models.ForeignKey(
+        OutboundContent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ("-created_at", "-pk")

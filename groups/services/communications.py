@@ -4,11 +4,12 @@
     sending -> sent (no delivery left queued);  sent -> sending (a retry of failed deliveries)
 
 ``communication_create`` snapshots the recipients as ``Delivery`` rows (one per recipient,
-unique per communication) and, when due now, queues one task per batch. A request has at most
+unique per communication, one ``INSERT ... SELECT``) and, when due now, queues one task per
+batch. A request has at most
 one communication that is not cancelled, so the corrected version of a request is a new
 communication only once the old one was cancelled, and nobody gets one version twice.
-``communication_send_batch`` locks the batch's queued rows and writes each email to the outbox
-in the same transaction; a delivery is "sent" or "failed" only when the outbox says so
+``communication_send_batch`` locks the batch's queued rows and writes their outbox copies in
+the same transaction, set-based (``groups.services.mailing``: the mailing is rendered once); a delivery is "sent" or "failed" only when the outbox says so
 (``deliveries_sync``), never when the email was merely written. Consent is checked again at
 send time: a member who unsubscribed since the snapshot is skipped. The sweep that releases
 scheduled communications and resumes lost batches is ``groups.jobs.communication_dispatch_sweep``.
@@ -20,23 +21,28 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
-from django.urls import reverse
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.html import escape
 
 from alumni.api import verified_user_ids
 from groups.errors import GroupsError
 from groups.models import Communication, Delivery, GroupRequest, Membership
+from groups.services.mailing import (
+    CATEGORY,
+    copies_link,
+    copy_rows,
+    deliveries_snapshot,
+    mailing_content,
+)
+from groups.services.mailing import membership_from_token as membership_from_token
+from groups.services.mailing import unsubscribe_token as unsubscribe_token
+from groups.services.mailing import unsubscribe_url as unsubscribe_url
 from groups.services.rules import require_staff
 from portal.audit import audit_record
-from portal.mail import email_build, email_render, emails_save
+from portal.mail import copies_queue
 from portal.models import OutboundEmail, User
 
-UNSUBSCRIBE_SALT = "groups.unsubscribe"
-_LINK = "PORTAL-UNSUBSCRIBE-LINK"  # stands for each recipient's link in the rendered mailing
 R = GroupRequest.Status
 C = Communication.Status
 D = Delivery.Status
@@ -47,24 +53,8 @@ SENDABLE_REQUEST_STATUSES = (R.IN_PROGRESS, R.SCHEDULED, R.SENT)
 
 
 def batch_size() -> int:
-    return max(1, int(getattr(settings, "GROUPS_SEND_BATCH_SIZE", 200)))
-
-
-def unsubscribe_token(membership_id: int) -> str:
-    return signing.dumps(membership_id, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def membership_from_token(token: str) -> int | None:
-    try:
-        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return value if isinstance(value, int) else None
-
-
-def unsubscribe_url(membership_id: int) -> str:
-    path = reverse("groups:unsubscribe", args=[unsubscribe_token(membership_id)])
-    return f"{settings.PORTAL_BASE_URL}{path}"
+    # A batch is a few set-based statements whatever its size: large batches, few tasks.
+    return max(1, int(getattr(settings, "GROUPS_SEND_BATCH_SIZE", 5000)))
 
 
 def _lock(communication_id: int) -> Communication:
@@ -100,19 +90,13 @@ def communication_create(*, actor: User, request_id: int, subject: str, body: st
             raise GroupsError("This request's email is already scheduled; cancel it first.")
         if live is not None:
             raise GroupsError("This request's email has already been sent.")
-        recipients = list(
-            Membership.objects.filter(
-                group=req.group,
-                left_at__isnull=True,
-                email_consent=True,
-                user__is_active=True,
-                user_id__in=verified_user_ids(),  # a pending graduate receives no alumni mail
-            )
-            .order_by("user_id")
-            .values_list("pk", "user_id")
+        recipients = Membership.objects.filter(
+            group=req.group,
+            left_at__isnull=True,
+            email_consent=True,
+            user__is_active=True,
+            user_id__in=verified_user_ids(),  # a pending graduate receives no alumni mail
         )
-        if not recipients:
-            raise GroupsError("No member of this group consents to its emails.", field="subject")
         size = batch_size()
         now = timezone.now()
         # A request scheduled for later is composed now and released by the dispatch sweep. A
@@ -127,25 +111,16 @@ def communication_create(*, actor: User, request_id: int, subject: str, body: st
             body=body,
             created_by=actor,
             status=C.SENDING if due else C.SCHEDULED,
-            recipient_count=len(recipients),
             batch_size=size,
-            batch_count=(len(recipients) + size - 1) // size,
             release_at=release_at,
             dispatched_at=now if due else None,
         )
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    communication=communication,
-                    membership_id=membership_id,
-                    recipient_id=user_id,
-                    batch=index // size,
-                )
-                for index, (membership_id, user_id) in enumerate(recipients)
-            ],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
+        count = deliveries_snapshot(communication=communication, recipients=recipients, size=size)
+        if not count:  # the transaction rolls back with the communication
+            raise GroupsError("No member of this group consents to its emails.", field="subject")
+        communication.recipient_count = count
+        communication.batch_count = (count + size - 1) // size
+        communication.save(update_fields=["recipient_count", "batch_count"])
         audit_record(
             actor=actor,
             action="groups.communication.queued",
@@ -244,6 +219,8 @@ def communication_send_batch(*, communication_id: int, batch: int) -> int:
     """Write one batch to the outbox; returns how many emails this call queued (0 on a repeat).
 
     Nothing goes out unless the communication is sending and its request still allows it.
+    Set-based whatever the batch's size: the rows are locked, the members who withdrew since
+    the snapshot skipped, and the copies written, linked and counted in one statement each.
     """
     sent = 0
     with transaction.atomic():
@@ -253,45 +230,32 @@ def communication_send_batch(*, communication_id: int, batch: int) -> int:
         req = communication.request
         if communication.status != C.SENDING or req.status not in SENDABLE_REQUEST_STATUSES:
             return 0
-        pending = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        memberships = dict(
+            Delivery.objects.select_for_update(skip_locked=True)
             .filter(communication=communication, batch=batch, status=D.QUEUED, email__isnull=True)
-            .select_related("recipient", "membership")
+            .values_list("membership_id", "pk")
         )
-        # The mailing is rendered once; each recipient's copy differs only by its link.
-        body_text, body_html = email_render(
-            "groups/email/communication",
-            {
-                "base_url": settings.PORTAL_BASE_URL,
-                "communication": communication,
-                "group": req.group,
-                "unsubscribe": _LINK,
-            },
-        )
-        written = []
-        for delivery in pending:
-            membership = delivery.membership
-            if not (membership.consents and delivery.recipient.is_active):
-                delivery.status = D.SKIPPED
-                continue
-            link = unsubscribe_url(membership.pk)
-            delivery.email = email_build(
-                to=delivery.recipient.email,
-                subject=communication.subject,
-                body_text=body_text.replace(_LINK, link),
-                body_html=body_html.replace(_LINK, escape(link)),
-                category="groups.communication",
-                headers={
-                    "List-Unsubscribe": f"<{link}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
-            )
-            written.append(delivery.email)
-            delivery.attempts += 1
-            sent += 1
-        emails_save(written)
-        Delivery.objects.bulk_update(pending, ["status", "email", "attempts"])
-    communication_complete_if_done(communication_id=communication_id)
+        ids = list(memberships.values())
+        if ids:
+            Delivery.objects.filter(pk__in=ids).filter(
+                Q(membership__left_at__isnull=False)
+                | Q(membership__email_consent=False)
+                | Q(recipient__is_active=False)
+            ).update(status=D.SKIPPED)
+            # The first batch renders the mailing, under the communication's lock.
+            locked = communication if communication.content_id else _lock(communication_id)
+            content = mailing_content(locked)
+            queued = Delivery.objects.filter(pk__in=ids, status=D.QUEUED)
+            copies = copies_queue(content=content, recipients=copy_rows(queued), category=CATEGORY)
+            copies_link(memberships=memberships, copies=copies)
+            sent = len(copies)
+    # Closing is for a communication with nothing left to write (every member skipped, say);
+    # otherwise the outbox is still sending, and the dispatch sweep closes it when done.
+    unwritten = Delivery.objects.filter(
+        communication_id=communication_id, status=D.QUEUED, email__isnull=True
+    )
+    if not unwritten.exists():
+        communication_complete_if_done(communication_id=communication_id)
     return sent
 
 

@@ -18,6 +18,7 @@ from groups.jobs import communication_dispatch_sweep
 from groups.models import Communication, Delivery, GroupRequest
 from groups.tests.factories import make_committee, make_group, make_member
 from groups.tests.test_e2e import switch_user
+from portal.mail import email_as_sent
 from portal.models import OutboundEmail
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -114,7 +115,7 @@ def test_scheduled_email_follows_its_request(page, sign_in, axe_check):
     axe_check(page)
     sent = OutboundEmail.objects.filter(category="groups.communication")
     assert sorted(sent.values_list("to", flat=True)) == sorted(m.user.email for m in members)
-    body = sent.first().body_text  # type: ignore[union-attr]
+    body = email_as_sent(sent.first()).body_text  # type: ignore[arg-type]
     assert "18:30 to 21:00 (Africa/Nairobi)" in body and "Serena Hotel, Nairobi" in body
     assert "smart casual" in body
     assert Communication.objects.exclude(status=Communication.Status.CANCELLED).count() == 1

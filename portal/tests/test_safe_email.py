@@ -26,7 +26,7 @@ from moderation.services.decisions import item_decide
 from moderation.services.items import ItemData, item_create
 from moderation.services.removals import removal_request_confirm, removal_request_create
 from moderation.tests.factories import make_channel
-from portal.mail import email_deliver, email_queue_rendered
+from portal.mail import email_as_sent, email_deliver, email_queue_rendered
 from portal.models import OutboundEmail
 from portal.roles import Role
 from portal.tests.factories import make_user
@@ -88,7 +88,10 @@ def test_group_email_with_hostile_subject_and_body(django_capture_on_commit_call
         communication_create(
             actor=staff, request_id=req.pk, subject=f"News {BREAK_IN} {IMG}", body=HOSTILE
         )
-    email = OutboundEmail.objects.filter(category="groups.communication").latest("pk")
+    # A copy of the mailing: what its member gets is the shared text with their own link.
+    email = email_as_sent(
+        OutboundEmail.objects.filter(category="groups.communication").latest("pk")
+    )
     assert email.subject == f"News Pat Bcc: everyone@example.ac.uk {IMG}"
     assert_no_live_markup(email.body_html)
     assert re.search(r"<title>News Pat\s+Bcc: everyone@example.ac.uk &lt;img", email.body_html)
