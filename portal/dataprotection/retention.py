@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from portal.dataprotection.registry import RetentionRule
 from portal.dataprotection.registry import retention_rules as app_rules
-from portal.models import OutboundEmail
+from portal.models import OutboundContent, OutboundEmail
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -39,7 +40,8 @@ def retention_cutoff(months: int) -> datetime.datetime:
 def outbox_retention_sweep(*, dry_run: bool = False) -> int:
     """Delivered or failed emails older than ``RETENTION_OUTBOX_DAYS`` lose their address,
     bodies and headers; the row (status, subject, category, time) stays, so delivery figures
-    do not change. Cleared rows have no address and are not matched again."""
+    do not change. Cleared rows have no address and are not matched again. A mailing's shared
+    text (``OutboundContent``) goes once no copy of it is left to deliver or clear."""
     cutoff = timezone.now() - datetime.timedelta(days=settings.RETENTION_OUTBOX_DAYS)
     due = OutboundEmail.objects.filter(
         created_at__lt=cutoff,
@@ -47,7 +49,10 @@ def outbox_retention_sweep(*, dry_run: bool = False) -> int:
     ).exclude(to="")
     if dry_run:
         return due.count()
-    return due.update(to="", body_text="", body_html="", headers={})
+    cleared = due.update(to="", body_text="", body_html="", headers={}, content=None, ref=None)
+    in_use = OutboundEmail.objects.filter(content=OuterRef("pk"))
+    OutboundContent.objects.filter(created_at__lt=cutoff).exclude(Exists(in_use)).delete()
+    return cleared
 
 
 def expired_sessions_sweep(*, dry_run: bool = False) -> int:

@@ -145,3 +145,23 @@ def test_dry_run_page_lists_every_rule_and_changes_nothing() -> None:
     for rule in all_rules():
         assert rule.setting.encode() in page.content
     assert MentorApplication.objects.get(pk=world["old_mentor"].pk).bio == "OLD-MENTOR-BIO"
+
+
+def test_a_mailings_shared_text_goes_once_no_copy_needs_it() -> None:
+    from portal.dataprotection.retention import outbox_retention_sweep
+    from portal.models import OutboundContent
+
+    old = timezone.now() - datetime.timedelta(days=settings.RETENTION_OUTBOX_DAYS + 1)
+    done, waiting, recent = (
+        OutboundContent.objects.create(subject=s, body_text=f"{s} text") for s in "ABC"
+    )
+    OutboundContent.objects.filter(pk__in=[done.pk, waiting.pk]).update(created_at=old)
+    for content, status in ((done, "sent"), (waiting, "pending"), (recent, "sent")):
+        OutboundEmail.objects.create(
+            to="member@example.org", subject="x", body_text="", content=content, status=status
+        )
+    OutboundEmail.objects.filter(content__in=[done, waiting]).update(created_at=old)
+
+    assert outbox_retention_sweep() == 1  # the sent old copy; the pending one is still to go
+    assert set(OutboundContent.objects.values_list("subject", flat=True)) == {"B", "C"}
+    assert outbox_retention_sweep() == 0

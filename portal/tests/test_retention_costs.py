@@ -50,12 +50,12 @@ def test_retention_sweep_costs_the_same_for_3_or_30_and_nothing_more_when_idle(
         "mentoring.partner_details_retention_sweep": 2 * count,
         "moderation.decided_items_retention_sweep": count,
     }
-    # outbox: update; sessions: delete; groups: update; mentoring: three updates;
-    # moderation: find, two updates
-    assert sweeping == 9
+    # outbox: update, delete of unused shared texts; sessions: delete; groups: update;
+    # mentoring: three updates; moderation: find, two updates
+    assert sweeping == 10
     again, idle = queries(retention_sweep)
     assert again == dict.fromkeys(cleared, 0)
-    assert idle == 7  # the moderation rule finds nothing and updates nothing
+    assert idle == 8  # the moderation rule finds nothing and updates nothing
     assert not Session.objects.filter(expire_date__lt=timezone.now()).exists()
     assert not MentorApplication.objects.filter(
         pk__in=[w["old_mentor"].pk for w in worlds]
