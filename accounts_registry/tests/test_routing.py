@@ -293,3 +293,21 @@ def test_reminders_go_to_unconflicted_deciders_once_after_five_working_days(cast
         OutboundEmail.objects.filter(category="accounts_registry.request.decision_reminder").count()
         == 2
     )
+
+
+def test_the_sweep_costs_the_same_for_any_number_of_requests(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def idle_run_queries():
+        pending_approvals_sweep()  # sends what is due, then an idle run is measured
+        with CaptureQueriesContext(connection) as run:
+            pending_approvals_sweep()
+        return len(run.captured_queries)
+
+    for _ in range(2):
+        acknowledged(cast)
+    few = idle_run_queries()
+    for _ in range(10):
+        acknowledged(cast)
+    assert idle_run_queries() == few

@@ -86,6 +86,7 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "administrators": detail.administrators,
             "decisions": detail.decisions,
             "stand_ins": detail.stand_ins,
+            "standing_in": {named.slot for named in detail.stand_ins if named.user_id == user.pk},
             "slots": slots if detail.all_acknowledged else [],
             "slot_labels": SLOT_LABELS,
             "barrier": barrier,
