@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from accounts_registry.models import AccountRequest
-from accounts_registry.tests.factories import make_cast
+from accounts_registry.models import AccountRequest, StandInApprover
+from accounts_registry.tests.factories import make_cast, submitted
 from accounts_registry.tests.test_e2e import fresh_totp_window, pick_administrators
+from portal.roles import Role
+from portal.tests.factories import make_unit, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("PORTAL_SCREENSHOT_DIR", "")
@@ -48,6 +50,7 @@ def test_error_summary_and_picker(page: Any, sign_in: Any, axe_check: Any) -> No
     page.get_by_text("No member of staff matches “zz”.").wait_for()
     search.fill(cast.admin2.email[:6])
     page.get_by_role("listbox").wait_for()
+    _shoot(page, "request-form-picker")
     search.press("Escape")
     assert page.get_by_role("listbox").is_hidden()
     search.fill("")
@@ -94,4 +97,29 @@ def test_error_summary_and_picker(page: Any, sign_in: Any, axe_check: Any) -> No
         cast.admin1.pk,
         cast.admin2.pk,
     }
+    axe_check(page)
+
+
+def test_comms_see_no_eligible_approver_and_name_a_stand_in(
+    page: Any, sign_in: Any, axe_check: Any
+) -> None:
+    cast = make_cast()
+    unit = make_unit(name="Institute Without a Head", slug="headless")
+    request = submitted(cast, unit_id=unit.pk)
+    stand_in = make_user(Role.STAFF)
+    fresh_totp_window()
+    sign_in(page, cast.comms)
+    page.goto("/social/comms/")
+    page.get_by_role("link", name=request.proposed_name).first.wait_for()
+    assert page.get_by_text("No eligible approver for the Head of unit slot").count() == 1
+    page.goto(f"/social/requests/{request.pk}/")
+    page.get_by_text("No eligible approver", exact=True).wait_for()
+    axe_check(page)
+    _shoot(page, "request-no-eligible-approver")
+    page.get_by_label("Slot").select_option("unit")
+    page.get_by_label("Email address of the stand-in").fill(stand_in.email)
+    page.get_by_label("Why a stand-in is needed").fill("The institute has no director this term.")
+    page.get_by_role("button", name="Name the stand-in").click()
+    page.get_by_text("is now the stand-in approver").wait_for()
+    assert StandInApprover.objects.get(request=request).user == stand_in
     axe_check(page)

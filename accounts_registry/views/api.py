@@ -102,4 +102,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     message = f"{len(results)} match{'es' if len(results) != 1 else ''}"
     if len(results) == SEARCH_LIMIT:
         message += "; type more of the name to narrow the list"
-    return JsonResponse({"results": results, "message": message + "."})
+    response = JsonResponse({"results": results, "message": message + "."})
+    # The same words typed again within a minute are answered by the browser, not the server.
+    response["Cache-Control"] = "private, max-age=60"
+    return response
