@@ -45,7 +45,7 @@ def decision_needed_notify(
     )
 
 
-def approvers_check(request: AccountRequest) -> list[str]:
+def approvers_check(request: AccountRequest, *, deciders: SlotDeciders | None = None) -> list[str]:
     """Report to comms, once per slot, each open slot of ``request`` nobody eligible can fill.
 
     Returns the slots reported now. Idempotent: a reminder claim per (request, slot) makes a
@@ -54,7 +54,7 @@ def approvers_check(request: AccountRequest) -> list[str]:
     if request.status != AccountRequest.Status.PENDING:
         return []
     reported = []
-    for slot in request_deciders(request.pk).unfilled:
+    for slot in (deciders or request_deciders(request.pk)).unfilled:
         if not reminder_claim(kind=NO_APPROVER_KIND, target=request, period=f"{slot}-slot"):
             continue
         audit_record(

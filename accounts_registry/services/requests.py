@@ -37,6 +37,7 @@ from accounts_registry.rules import (
     check_url,
     normalise_url,
 )
+from accounts_registry.selectors.approvers import request_deciders
 from portal.audit import audit_record
 from portal.models import User
 from portal.permissions import has_role
@@ -194,7 +195,9 @@ def request_acknowledge(*, actor: User, request_id: int) -> RequestedAdministrat
     named.save(update_fields=["acknowledged_at"])
     audit_record(actor=actor, action="accounts_registry.request.acknowledged", target=request)
     if not request.administrators.filter(acknowledged_at__isnull=True).exists():
-        decision_needed_notify(request)
+        deciders = request_deciders(request.pk)  # roles may have changed since submission
+        decision_needed_notify(request, deciders=deciders)
+        approvers_check(request, deciders=deciders)
     return named
 
 

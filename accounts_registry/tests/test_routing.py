@@ -311,3 +311,23 @@ def test_the_sweep_costs_the_same_for_any_number_of_requests(cast):
     for _ in range(10):
         acknowledged(cast)
     assert idle_run_queries() == few
+
+
+def test_an_approver_gone_by_the_last_acknowledgement_is_reported_then(cast):
+    request = submitted(cast)
+    assert sent_to("request.no_approver") == set()
+    revoke_object_role(cast.approver, APPROVE, cast.unit)
+    for named in request.administrators.select_related("user"):
+        request_acknowledge(actor=named.user, request_id=request.pk)
+    assert sent_to("request.no_approver") == {cast.comms.email}
+    assert sent_to("request.decision_needed") == {cast.director.email}
+
+
+def test_a_stand_in_role_is_in_the_subject_access_export(cast, orphan):
+    from accounts_registry.api import personal_data
+
+    stand_in = make_user(Role.STAFF)
+    name(cast, orphan, stand_in)
+    exported = personal_data(stand_in)["stand_in_approver"]
+    assert exported[0]["request"] == orphan.proposed_name
+    assert exported[0]["slot"] == "Head of unit"
