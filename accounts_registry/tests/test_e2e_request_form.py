@@ -123,3 +123,32 @@ def test_comms_see_no_eligible_approver_and_name_a_stand_in(
     page.get_by_text("is now the stand-in approver").wait_for()
     assert StandInApprover.objects.get(request=request).user == stand_in
     axe_check(page)
+
+
+def test_without_scripts_the_administrators_are_typed(
+    browser: Any, live_server: Any, sign_in: Any
+) -> None:
+    # No axe here: it runs as a script in the page, which this context does not allow.
+    cast = make_cast()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    fresh_totp_window()
+    sign_in(page, cast.requester)
+    page.goto("/social/requests/new/")
+    page.get_by_label("Requesting unit").select_option(label=cast.unit.name)
+    page.get_by_label("Platform").select_option("instagram")
+    page.get_by_label("Account name").fill("University No Script")
+    page.get_by_label("Handle").fill("UniNoScript")
+    for label in ("Purpose", "Audience", "Objectives", "Evaluation plan"):
+        page.get_by_label(label).fill("Filled in.")
+    page.get_by_label("Sign-off process for posts").fill("Two admins.")
+    page.get_by_label("Generic contact email").fill("noscript-social@example.ac.uk")
+    page.get_by_label("Administrators").fill(f"{cast.admin1.email}\nnobody@example.ac.uk")
+    page.get_by_role("button", name="Submit request").click()
+    page.get_by_role("alert").get_by_text("No current member of staff has the address").wait_for()
+    page.get_by_label("Administrators").fill(f"{cast.admin1.email}\n{cast.admin2.email}")
+    page.get_by_role("button", name="Submit request").click()
+    page.wait_for_url(re.compile(r"/social/requests/\d+/$"))
+    assert AccountRequest.objects.get().administrators.count() == 2
+    context.close()
