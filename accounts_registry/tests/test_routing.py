@@ -261,6 +261,8 @@ def test_comms_name_a_stand_in_on_the_request_page(client, cast, orphan):
     html = client.get(url).content.decode()
     assert "No eligible approver" in html and 'id="stand-in"' in html
     post = reverse("accounts_registry:request_stand_in", args=[orphan.pk])
+    response = client.post(post, {"slot": "unit", "email": "", "reason": ""}, follow=True)
+    assert "Email address of the stand-in: This field is required." in response.content.decode()
     response = client.post(
         post, {"slot": "unit", "email": "nobody@example.ac.uk", "reason": "r"}, follow=True
     )

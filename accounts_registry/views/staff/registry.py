@@ -72,11 +72,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             if ok and made is not None:
                 return redirect("accounts_registry:request_detail", made.pk)
-    return render(
-        request,
-        "accounts_registry/request_form.html",
-        {"form": form, "min_chars": selectors.SEARCH_MIN_CHARS},
-    )
+    return render(request, "accounts_registry/request_form.html", {"form": form})
 
 
 @comms_required
@@ -87,7 +83,11 @@ def request_stand_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     account_request = selectors.access_request_or_404(user, pk)
     form = StandInForm(request.POST, open_slots=list(ApprovalDecision.Slot.values))
     if not form.is_valid():
-        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        problems = "; ".join(
+            f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+        )
         messages.error(request, f"The stand-in was not named: {problems}")
         return redirect("accounts_registry:request_detail", pk)
     person = selectors.staff_by_email(form.cleaned_data["email"])
