@@ -25,6 +25,7 @@ from .models import (
     OfficialAccount,
     PolicyAcknowledgement,
     RequestedAdministrator,
+    StandInApprover,
     TrainingRecord,
 )
 
@@ -66,6 +67,13 @@ class RequestedAdministratorInline(ReadOnlyInline):
     fields = ("user", "acknowledged_at")
 
 
+class StandInApproverInline(ReadOnlyInline):
+    """Named on the request's page by comms (``request_stand_in_name``), never here."""
+
+    model = StandInApprover
+    fields = ("slot", "user", "named_by", "named_at", "reason")
+
+
 @admin.register(AccountRequest)
 class AccountRequestAdmin(WorkflowAdmin):
     list_display = (
@@ -80,7 +88,7 @@ class AccountRequestAdmin(WorkflowAdmin):
     list_filter = ("status", "platform", "unit")
     search_fields = ("proposed_name", "proposed_handle", "requester__email", "contact_email")
     list_select_related = ("unit", "requester")
-    inlines = (RequestedAdministratorInline,)
+    inlines = (RequestedAdministratorInline, StandInApproverInline)
 
 
 @admin.register(ApprovalDecision)

@@ -24,6 +24,7 @@ from .models import (
     Handover,
     OfficialAccount,
     RequestedAdministrator,
+    StandInApprover,
 )
 
 ERASED_TEXT = "[removed: the author's personal data were erased]"
@@ -117,7 +118,8 @@ def admin_emails_by_account(account_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def personal_data(user: User) -> dict[str, Any]:
-    """Requests they made, administrator roles (the access log), decisions and handovers."""
+    """Requests they made, administrator roles (the access log), decisions, the requests they
+    were named stand-in approver for, and handovers."""
     return {
         "account_requests": [
             {
@@ -151,6 +153,15 @@ def personal_data(user: User) -> dict[str, Any]:
                 "at": d.decided_at,
             }
             for d in ApprovalDecision.objects.filter(decided_by=user).select_related("request")
+        ],
+        "stand_in_approver": [
+            {
+                "request": named.request.proposed_name,
+                "slot": named.get_slot_display(),
+                "named_at": named.named_at,
+                "reason": named.reason,
+            }
+            for named in StandInApprover.objects.filter(user=user).select_related("request")
         ],
         "handovers": [
             {"account": str(h.account), "note": h.note, "at": h.at}

@@ -9,7 +9,7 @@ from portal.permissions import AnyUser, has_object_role, has_role
 from portal.roles import STAFF_ROLES, Role
 
 from .api import is_account_admin, is_comms
-from .models import AccountRequest, ApprovalDecision, OfficialAccount
+from .models import AccountRequest, ApprovalDecision, OfficialAccount, StandInApprover
 
 __all__ = [
     "APPROVE_PERM",
@@ -17,6 +17,7 @@ __all__ = [
     "can_administer_account",
     "can_manage_account_admins",
     "decidable_slots",
+    "decision_barrier",
     "eligible_slots",
     "is_comms",
     "is_marcomms_director",
@@ -55,13 +56,23 @@ def can_manage_account_admins(user: AnyUser, account: OfficialAccount) -> bool:
 
 
 def eligible_slots(user: AnyUser, request: AccountRequest) -> list[str]:
-    """The approval slots ``user`` could fill on ``request`` by office, ignoring its state."""
-    slots = []
+    """The approval slots ``user`` could fill on ``request`` by office, ignoring its state.
+
+    The office of a slot is the unit's approvership or the director's role, or being named by
+    comms as the stand-in for that slot on this request.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return []
+    slots = set(
+        StandInApprover.objects.filter(request=request, user_id=user.pk).values_list(
+            "slot", flat=True
+        )
+    )
     if is_unit_approver(user, request.unit):
-        slots.append(ApprovalDecision.Slot.UNIT.value)
+        slots.add(ApprovalDecision.Slot.UNIT.value)
     if is_marcomms_director(user):
-        slots.append(ApprovalDecision.Slot.MARCOMMS.value)
-    return slots
+        slots.add(ApprovalDecision.Slot.MARCOMMS.value)
+    return [slot for slot in ApprovalDecision.Slot.values if slot in slots]
 
 
 def decidable_slots(
@@ -81,3 +92,30 @@ def decidable_slots(
         return []
     taken = {d.slot for d in decisions}
     return [slot for slot in eligible_slots(user, request) if slot not in taken]
+
+
+# Why someone who holds the office of a slot still may not decide it (001 §5.1, SPEC B3). The
+# refusals of ``request_decide`` and the request page use the same sentences.
+CONFLICT_REQUESTER = "You requested this account"
+CONFLICT_ADMINISTRATOR = "You are named as one of its administrators"
+CONFLICT_OTHER_SLOT = "You already approved the other slot"
+
+
+def decision_barrier(
+    user: AnyUser,
+    request: AccountRequest,
+    *,
+    admin_ids: Iterable[int],
+    decisions: Iterable[ApprovalDecision],
+) -> str:
+    """The conflict that keeps ``user``, who holds an office, from deciding ``request`` ("" if
+    none): the requester, a named administrator, or the person who filled the other slot."""
+    if not user.is_authenticated or request.status != AccountRequest.Status.PENDING:
+        return ""
+    if user.pk == request.requester_id:
+        return CONFLICT_REQUESTER
+    if user.pk in set(admin_ids):
+        return CONFLICT_ADMINISTRATOR
+    if any(d.decided_by_id == user.pk for d in decisions):
+        return CONFLICT_OTHER_SLOT
+    return ""

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower, Substr
 
@@ -209,6 +211,28 @@ _PATH_PREFIXES = {"company", "school", "showcase", "in", "c", "channel", "user",
 _NOT_A_PROFILE = {"p", "reel", "reels", "explore", "watch", "shorts", "share", "hashtag", "search",
                   "home", "i", "intent", "login", "feed", "results", "groups"}  # fmt: skip
 _URL_SHAPE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/|$)", re.IGNORECASE)
+
+
+def normalise_url(text: str) -> str:
+    """A web address as stored: trimmed, ``https://`` added when typed without a scheme
+    ("twitter.com/uni_x", "www.example.ac.uk/x"); "" stays "". Other schemes are kept, for
+    ``check_url`` to refuse."""
+    value = text.strip()
+    if value and not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+        value = "https://" + value.lstrip("/")
+    return value
+
+
+def check_url(text: str) -> list[str]:
+    """Reasons ``text`` (after ``normalise_url``) is not a web address of an account."""
+    value = normalise_url(text)
+    if not value:
+        return []
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return [f"“{text.strip()}” is not a web address; copy it from the browser's address bar."]
+    return []
 
 
 def parse_profile_url(text: str) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ from .jobs import (
     advice_overdue_sweep,
     annual_audits_sweep,
     inactivity_sweep,
+    pending_approvals_sweep,
     training_expiry_sweep,
 )
 
@@ -36,3 +37,9 @@ def run_advice_overdue() -> dict[str, int]:
 def run_training_expiry() -> dict[str, int]:
     result = training_expiry_sweep()
     return {"reminded": result.reminded, "flagged": result.flagged}
+
+
+@shared_task(name="accounts_registry.tasks.run_pending_approvals")
+def run_pending_approvals() -> dict[str, int]:
+    result = pending_approvals_sweep()
+    return {"reminded": result.reminded, "reported": result.reported}

@@ -206,6 +206,8 @@ PORTAL_RATE_LIMITS = {
     "alumni_verification": os.environ.get("PORTAL_ALUMNI_VERIFICATION_LIMIT", "10/h"),
     "api_client": os.environ.get("PORTAL_API_CLIENT_LIMIT", "600/m"),
     "api_public": os.environ.get("PORTAL_API_PUBLIC_LIMIT", "60/m"),
+    # The request form's administrators picker searches as staff type (debounced, 2+ chars).
+    "people_search": os.environ.get("PORTAL_PEOPLE_SEARCH_LIMIT", "120/m"),
 }
 
 
@@ -478,6 +480,10 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-training-expiry": {
         "task": "accounts_registry.tasks.run_training_expiry",
         "schedule": crontab(hour=7, minute=45),
+    },
+    "accounts-pending-approvals": {
+        "task": "accounts_registry.tasks.run_pending_approvals",
+        "schedule": crontab(hour=8, minute=15),
     },
     "accounts-advice-overdue": {
         "task": "accounts_registry.tasks.run_advice_overdue",

@@ -59,8 +59,11 @@ ACTIONS: dict[str, str] = {
     "accounts_registry.request.acknowledged": "acknowledged the policy for {target}",
     "accounts_registry.request.approved_unit": "approved {target} for the unit",
     "accounts_registry.request.rejected_unit": "rejected {target} for the unit",
-    "accounts_registry.request.approved_director": "approved {target} as marcomms director",
-    "accounts_registry.request.rejected_director": "rejected {target} as marcomms director",
+    "accounts_registry.request.approved_marcomms": "approved {target} as marcomms director",
+    "accounts_registry.request.rejected_marcomms": "rejected {target} as marcomms director",
+    "accounts_registry.request.no_approver": "reported to comms that {target} has a slot "
+    "no eligible approver can decide",
+    "accounts_registry.request.stand_in_named": "named a stand-in approver for {target}",
     "accounts_registry.request.approved": "completed both approvals of {target}",
     "accounts_registry.request.rejected": "closed {target} as rejected",
     "accounts_registry.request.withdrawn": "withdrew the request {target}",
@@ -194,6 +197,10 @@ REMINDERS: dict[str, str] = {
     "accounts_registry.audit.overdue": "Overdue audit escalated to comms",
     "accounts_registry.advice.overdue": "Overdue advice request reported to comms",
     "accounts_registry.training.expiring": "Administrator training expiring",
+    "accounts_registry.request.no_approver": "Account request with no eligible approver "
+    "reported to comms",
+    "accounts_registry.request.decision_reminder": "Reminder to the approvers of a request "
+    "waiting for their decision",
     "alumni.verification.overdue": "Graduate verification waiting over 3 working days",
     "mentoring.meeting_behind": "Reminder that the pair is behind on meetings",
     "mentoring.survey_invitation": "Feedback survey invitation",

@@ -28,6 +28,7 @@ from accounts_registry.forms.registry import (
     HandoverForm,
     KeepForm,
     RegisterExistingForm,
+    StandInForm,
     WithdrawForm,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "SettingsForm",
     "StaffChoiceField",
     "StaffMultipleChoiceField",
+    "StandInForm",
     "TrainingForm",
     "TriageForm",
     "WithdrawForm",

@@ -62,3 +62,21 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=YES_NO, widget=forms.RadioSelect, coerce=lambda v: v == "yes"
     )
+
+
+def web_address_field(
+    *, label: str, required: bool = True, max_length: int = 200, help_text: str = ""
+) -> forms.URLField:
+    """A web address that may be typed without its scheme ("instagram.com/uni_news" becomes
+    "https://instagram.com/uni_news"). A text input, not ``type="url"``: the browser would
+    refuse an address without a scheme before the server could add it."""
+    return forms.URLField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        assume_scheme="https",
+        help_text=help_text or "For example instagram.com/uni_news; https:// is added if left out.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"}
+        ),
+    )

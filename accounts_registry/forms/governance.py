@@ -19,9 +19,7 @@ from accounts_registry.services.advice import ADVICE_FIELDS, ANSWER_FIELDS
 from accounts_registry.services.training import SETTINGS_FIELDS, TRAINING_FIELDS
 from portal.models import OrgUnit
 
-from .common import (
-    _choices,
-)
+from .common import _choices, web_address_field
 
 
 class DiscoveredImportForm(forms.Form):
@@ -49,7 +47,12 @@ class TriageForm(forms.Form):
 
 
 class AdviceForm(forms.ModelForm[AdviceRequest]):
-    link = forms.URLField(label="Link (optional)", required=False, assume_scheme="https")
+    link = web_address_field(
+        label="Link (optional)",
+        required=False,
+        max_length=500,
+        help_text="To the draft or the post; https:// is added if left out.",
+    )
 
     class Meta:
         model = AdviceRequest

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from typing_extensions import override
 
-from accounts_registry.models import AccountRequest, ActivityRecord, AnnualAudit, OfficialAccount
+from accounts_registry.models import (
+    AccountRequest,
+    ActivityRecord,
+    AnnualAudit,
+    ApprovalDecision,
+    OfficialAccount,
+)
 from accounts_registry.rules import naming_rules
+from accounts_registry.selectors import units_of
 from accounts_registry.services.audits import AUDIT_ANSWER_FIELDS
-from accounts_registry.services.requests import REQUEST_FIELDS
+from accounts_registry.services.requests import REQUEST_FIELDS, request_validate
 from portal.input_guard import single_line_fields, validate_single_line
 from portal.models import OrgUnit, User
 
@@ -24,22 +31,27 @@ from .common import (
     _SubmitForm,
     _yes_no,
     staff_users,
+    web_address_field,
 )
+from .pickers import AdministratorsField, UnitChoiceField
 
 
 class AccountRequestForm(forms.ModelForm[AccountRequest]):
-    administrators = StaffMultipleChoiceField(
-        queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="At least two different members of staff (hold Ctrl or Cmd to choose more "
-        "than one). Each will be asked to acknowledge the social media policy.",
+    """The request (B1): every field's shape, and every rule of ``request_validate`` on whatever
+    was filled in, so that a first submission shows everything to correct at once."""
+
+    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label="Requesting unit")
+    administrators = AdministratorsField(
+        label="Administrators",
+        help_text="At least two different members of staff: their university email addresses, "
+        "one per line (or search by name). Each will be asked to acknowledge the social media "
+        "policy.",
     )
 
     class Meta:
         model = AccountRequest
         fields = REQUEST_FIELDS
         labels = {
-            "unit": "Requesting unit",
             "proposed_name": "Account name",
             "proposed_handle": "Handle",
             "signoff_process": "Sign-off process for posts",
@@ -51,10 +63,13 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
         }
 
     @override
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "unit").queryset = OrgUnit.objects.order_by("name")
-        _choices(self, "administrators").queryset = staff_users()
+        unit = cast(UnitChoiceField, self.fields["unit"])
+        unit.queryset = OrgUnit.objects.order_by("name")
+        if user is not None:
+            unit.group_first(units_of(user))
+        self.fields["administrators"].widget.attrs["rows"] = 3
         single_line_fields(self, "proposed_name", "proposed_handle")  # in email subjects
         rules = naming_rules()
         prefix = rules.get("required_prefix")
@@ -71,6 +86,24 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
             "A shared mailbox on the university's domain, not a person's own address (001 §5.2)."
         )
         self.helper = _helper("Submit request")
+        # The server reports every missing field and every broken rule at once, in the error
+        # summary; the browser's own checks would stop at the first empty field.
+        self.helper.attrs = {"novalidate": "", "id": "request-form"}
+
+    @override
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        reasons = request_validate(
+            platform=data.get("platform") or "",
+            proposed_name=data.get("proposed_name") or "",
+            proposed_handle=data.get("proposed_handle") or "",
+            contact_email=data.get("contact_email") or "",
+            administrators=data.get("administrators"),
+        )
+        for field, messages in reasons.items():
+            for message in messages:
+                self.add_error(field, message)
+        return data
 
 
 class AcknowledgeForm(_SubmitForm):
@@ -87,10 +120,37 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class StandInForm(_SubmitForm):
+    """Comms name a stand-in approver for one slot of one request (the service checks who)."""
+
+    submit_label = "Name the stand-in"
+    slot = forms.ChoiceField(label="Slot", choices=ApprovalDecision.Slot.choices)
+    email = forms.EmailField(
+        label="Email address of the stand-in",
+        help_text="A member of staff who did not request the account, is not one of its "
+        "administrators and has not decided the other slot.",
+    )
+    reason = forms.CharField(
+        label="Why a stand-in is needed",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @override
+    def __init__(self, *args: Any, open_slots: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ApprovalDecision.Slot.choices)
+        slot = cast(forms.ChoiceField, self.fields["slot"])
+        slot.choices = [(value, labels[value]) for value in open_slots]
+        slot.widget.attrs["class"] = "form-select"
+        for name in ("email", "reason"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+
 class ActivationForm(_SubmitForm):
     submit_label = "Record the live account"
     handle = forms.CharField(label="Live handle", max_length=100, validators=[validate_single_line])
-    url = forms.URLField(label="Address of the account (URL)", assume_scheme="https")
+    url = web_address_field(label="Address of the account (URL)")
     followers = forms.IntegerField(label="Followers today", min_value=0, initial=0)
 
 
@@ -236,9 +296,7 @@ class RegisterExistingForm(_SubmitForm):
         validators=[validate_single_line],
     )
     name = forms.CharField(label="Account name", max_length=150, validators=[validate_single_line])
-    url = forms.URLField(
-        label="Address of the account (URL)", required=False, assume_scheme="https"
-    )
+    url = web_address_field(label="Address of the account (URL)", required=False)
     followers = forms.IntegerField(label="Followers today", min_value=0, initial=0)
     administrators = StaffMultipleChoiceField(
         queryset=User.objects.none(),

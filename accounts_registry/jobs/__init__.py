@@ -15,6 +15,8 @@ Settings (all optional):
 - ``ACCOUNT_AUDIT_DUE_DAYS`` (30): how long the admins have to answer an audit.
 - ``ACCOUNT_AUDIT_REMINDER_DAYS`` (7): the reminder goes this many days before the due date.
 - ``TRAINING_REMINDER_DAYS`` (30): days before a training expires that its holder is reminded.
+- ``ACCOUNT_APPROVAL_REMINDER_DAYS`` (5): working days a request ready for decision waits before
+  the people who may decide it are reminded (``approvals``).
 """
 
 from accounts_registry.jobs.accounts import (
@@ -26,16 +28,24 @@ from accounts_registry.jobs.accounts import (
     inactivity_days,
     inactivity_sweep,
 )
+from accounts_registry.jobs.approvals import (
+    ApprovalSweepResult,
+    approval_reminder_days,
+    pending_approvals_sweep,
+)
 from accounts_registry.jobs.governance import advice_overdue_sweep, training_expiry_sweep
 
 __all__ = [
+    "ApprovalSweepResult",
     "SweepResult",
     "advice_overdue_sweep",
     "annual_audits_sweep",
+    "approval_reminder_days",
     "audit_due_days",
     "audit_reminder_days",
     "grace_days",
     "inactivity_days",
     "inactivity_sweep",
+    "pending_approvals_sweep",
     "training_expiry_sweep",
 ]

@@ -3,10 +3,12 @@ around them: accounts found by monitoring and advice before posting.
 
 ``registry`` holds the accounts, requests and the access log; ``discovered`` the accounts a
 monitoring tool found; ``advice`` the requests for advice before posting; ``training`` the
-administrators' training, policy acknowledgements and the comms setting that requires them.
+administrators' training, policy acknowledgements and the comms setting that requires them;
+``approvals`` the stand-in approvers comms name when a slot has nobody eligible to decide it.
 """
 
 from accounts_registry.models.advice import AdviceRequest
+from accounts_registry.models.approvals import StandInApprover
 from accounts_registry.models.discovered import DiscoveredAccount, MonitoringToken
 from accounts_registry.models.registry import (
     AccountRequest,
@@ -45,6 +47,7 @@ __all__ = [
     "OfficialAccountUserObjectPermission",
     "PolicyAcknowledgement",
     "RequestedAdministrator",
+    "StandInApprover",
     "TrainingRecord",
     "normalise_handle",
 ]

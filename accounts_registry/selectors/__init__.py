@@ -39,6 +39,15 @@ from accounts_registry.selectors.governance import (
     open_advice,
     training_status,
 )
+from accounts_registry.selectors.people import (
+    SEARCH_LIMIT,
+    SEARCH_MIN_CHARS,
+    staff_by_email,
+    staff_by_emails,
+    staff_people,
+    staff_search,
+    units_of,
+)
 from accounts_registry.selectors.requests import (
     RequestAction,
     RequestDetail,
@@ -54,6 +63,8 @@ from accounts_registry.selectors.requests import (
 
 __all__ = [
     "AUDIT_ANSWERS",
+    "SEARCH_LIMIT",
+    "SEARCH_MIN_CHARS",
     "AccountAction",
     "AccountDetail",
     "DiscoveredView",
@@ -95,5 +106,10 @@ __all__ = [
     "requests_awaiting",
     "requests_of",
     "requests_visible_to",
+    "staff_by_email",
+    "staff_by_emails",
+    "staff_people",
+    "staff_search",
     "training_status",
+    "units_of",
 ]

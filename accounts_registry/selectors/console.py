@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts_registry.models import (
     AccountRequest,
     AnnualAudit,
+    ApprovalDecision,
     OfficialAccount,
-    RequestedAdministrator,
 )
 from portal.workdays import default_calendar
+
+from .approvers import deciders_of, with_decision_facts
 
 
 @dataclass(frozen=True)
@@ -24,30 +27,33 @@ class PendingRequestRow:
     working_days: int  # age on the working-day clock
     waiting_on: str
     stuck: bool
+    no_approver: list[str] = dataclass_field(
+        default_factory=list
+    )  # labels of slots nobody can decide
 
 
 def pending_request_rows(*, now: datetime | None = None) -> list[PendingRequestRow]:
     """Every pending request, oldest first, with its age in working days and whom it waits on;
-    stuck once older than ``ACCOUNT_APPROVAL_STUCK_DAYS`` (5) working days (3 queries)."""
+    stuck once older than ``ACCOUNT_APPROVAL_STUCK_DAYS`` (5) working days; and the slots that
+    no eligible approver can decide (7 queries)."""
     now = now or timezone.now()
     calendar = default_calendar()
     day = calendar.day_length.total_seconds()
     stuck_after = int(getattr(settings, "ACCOUNT_APPROVAL_STUCK_DAYS", 5))
-    pending = (
-        AccountRequest.objects.filter(status=AccountRequest.Status.PENDING)
-        .select_related("requester", "unit")
-        .prefetch_related(
-            Prefetch(
-                "administrators", queryset=RequestedAdministrator.objects.select_related("user")
-            ),
-            "decisions",
+    pending = list(
+        with_decision_facts(
+            AccountRequest.objects.filter(status=AccountRequest.Status.PENDING)
+            .select_related("requester", "unit")
+            .order_by("created_at", "id")
         )
-        .order_by("created_at", "id")
     )
+    deciders = deciders_of(pending)
+    labels = dict(ApprovalDecision.Slot.choices)
     rows = []
     for request in pending:
         age = int(calendar.working_seconds_between(request.created_at, now) // day)
-        rows.append(PendingRequestRow(request, age, request.stage(), age >= stuck_after))
+        unfilled = [str(labels[slot]) for slot in deciders[request.pk].unfilled]
+        rows.append(PendingRequestRow(request, age, request.stage(), age >= stuck_after, unfilled))
     return rows
 
 

@@ -11,6 +11,7 @@ from accounts_registry.models import (
     AccountRequest,
     ApprovalDecision,
     RequestedAdministrator,
+    StandInApprover,
 )
 from accounts_registry.permissions import (
     APPROVE_PERM,
@@ -29,15 +30,20 @@ def _approver_units(user: AnyUser) -> QuerySet[OrgUnit]:
 
 
 def requests_visible_to(*, user: AnyUser) -> QuerySet[AccountRequest]:
-    """Requesters, named admins, approvers of the unit, the director and comms see a request."""
+    """Requesters, named admins, approvers of the unit, stand-ins, the director and comms see a
+    request."""
     requests = AccountRequest.objects.select_related("requester", "unit", "account")
     if not isinstance(user, User) or not is_registry_staff(user):
         return requests.none()
     if is_marcomms_director(user) or is_comms(user):
         return requests
     named = RequestedAdministrator.objects.filter(request=OuterRef("pk"), user_id=user.pk)
+    standing_in = StandInApprover.objects.filter(request=OuterRef("pk"), user_id=user.pk)
     return requests.filter(
-        Q(requester_id=user.pk) | Q(Exists(named)) | Q(unit__in=_approver_units(user).values("pk"))
+        Q(requester_id=user.pk)
+        | Q(Exists(named))
+        | Q(Exists(standing_in))
+        | Q(unit__in=_approver_units(user).values("pk"))
     )
 
 
@@ -68,9 +74,16 @@ def requests_awaiting(*, user: AnyUser) -> QuerySet[AccountRequest]:
     marcomms_taken = ApprovalDecision.objects.filter(
         request=OuterRef("pk"), slot=ApprovalDecision.Slot.MARCOMMS
     )
-    slot_open = Q(unit__in=_approver_units(user).values("pk")) & ~Q(Exists(unit_taken))
+    stand_in = StandInApprover.objects.filter(request=OuterRef("pk"), user_id=user.pk)
+    unit_office = Q(unit__in=_approver_units(user).values("pk")) | Q(
+        Exists(stand_in.filter(slot=ApprovalDecision.Slot.UNIT))
+    )
+    slot_open = unit_office & ~Q(Exists(unit_taken))
+    marcomms_open = ~Q(Exists(marcomms_taken))
     if is_marcomms_director(user):
-        slot_open |= ~Q(Exists(marcomms_taken))
+        slot_open |= marcomms_open
+    else:
+        slot_open |= Q(Exists(stand_in.filter(slot=ApprovalDecision.Slot.MARCOMMS))) & marcomms_open
     return (
         AccountRequest.objects.filter(status=AccountRequest.Status.PENDING)
         .exclude(requester_id=user.pk)
@@ -116,10 +129,12 @@ def access_acknowledgement_or_404(user: AnyUser, request_id: int) -> RequestedAd
 
 @dataclass(frozen=True)
 class RequestDetail:
-    """What the request page shows besides the request: its named admins and its decisions."""
+    """What the request page shows besides the request: its named admins, its decisions and the
+    stand-ins comms named."""
 
     administrators: list[RequestedAdministrator]
     decisions: list[ApprovalDecision]
+    stand_ins: list[StandInApprover]
 
     @property
     def admin_ids(self) -> list[int]:
@@ -134,4 +149,5 @@ def request_detail_data(request: AccountRequest) -> RequestDetail:
     return RequestDetail(
         administrators=list(request.administrators.select_related("user")),
         decisions=list(request.decisions.select_related("decided_by")),
+        stand_ins=list(request.stand_ins.select_related("user", "named_by")),
     )

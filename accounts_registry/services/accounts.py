@@ -21,7 +21,13 @@ from accounts_registry.models import (
     normalise_handle,
 )
 from accounts_registry.permissions import can_administer_account, is_comms
-from accounts_registry.rules import check_administrators, check_contact_email, check_handle_free
+from accounts_registry.rules import (
+    check_administrators,
+    check_contact_email,
+    check_handle_free,
+    check_url,
+    normalise_url,
+)
 from portal.audit import audit_record, audit_record_bulk
 from portal.mail import emails_queue
 from portal.models import User
@@ -284,11 +290,13 @@ def account_register_existing(
         else check_handle_free(platform, handle),
         "administrators": check_administrators(administrators),
         "contact_email": check_contact_email(contact_email) if contact_email.strip() else [],
+        "url": check_url(url),
     }
     errors = {field: reasons for field, reasons in errors.items() if reasons}
     if errors:
         raise ValidationError(errors)
     contact_email = contact_email.strip().lower()
+    url = normalise_url(url)
     account = OfficialAccount.objects.create(
         unit=unit,
         platform=platform,

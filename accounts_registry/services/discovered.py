@@ -17,8 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -32,6 +30,7 @@ from accounts_registry.models import (
     normalise_handle,
 )
 from accounts_registry.permissions import is_comms
+from accounts_registry.rules import check_url, normalise_url
 from portal.audit import audit_record
 from portal.models import User
 
@@ -74,11 +73,9 @@ def _clean_row(number: int, raw: Mapping[str, Any]) -> tuple[dict[str, Any] | No
     handle = normalise_handle(row["handle"])
     if not handle or len(handle) > 100:
         errors.append(f"Row {number}: the handle is missing or longer than 100 characters.")
-    if row["url"]:
-        try:
-            URLValidator(schemes=["http", "https"])(row["url"])
-        except ValidationError:
-            errors.append(f"Row {number}: {row['url']!r} is not a web address.")
+    if check_url(row["url"]):
+        errors.append(f"Row {number}: {row['url']!r} is not a web address.")
+    row["url"] = normalise_url(row["url"])
     followers = row["followers"].replace(",", "") or "0"
     if not followers.isdigit():
         errors.append(f"Row {number}: followers must be a whole number.")

@@ -22,23 +22,32 @@ from accounts_registry.models import (
     RequestedAdministrator,
     normalise_handle,
 )
-from accounts_registry.permissions import eligible_slots
+from accounts_registry.permissions import (
+    CONFLICT_ADMINISTRATOR,
+    CONFLICT_OTHER_SLOT,
+    CONFLICT_REQUESTER,
+    eligible_slots,
+)
 from accounts_registry.rules import (
     check_administrators,
     check_contact_email,
     check_display_name,
     check_handle,
     check_handle_free,
+    check_url,
+    normalise_url,
 )
+from accounts_registry.selectors.approvers import request_deciders
 from portal.audit import audit_record
 from portal.models import User
 from portal.permissions import has_role
 from portal.roles import Role
 
 from .admins import admin_grant, compliance_refresh
-from .common import people_by_ids, unit_by_id
+from .approvers import approvers_check, decision_needed_notify
+from .common import pending_refusal, people_by_ids, request_lock, require_pending, unit_by_id
 from .discovered import discovered_link
-from .notifications import director_recipients, notify, unit_approver_recipients
+from .notifications import notify
 from .training import training_check
 
 # The plan a request records, as ``request_submit`` takes it (besides actor, unit_id and
@@ -59,19 +68,27 @@ REQUEST_FIELDS = ("unit", *REQUEST_PLAN_FIELDS)
 
 def request_validate(
     *,
-    platform: str,
-    proposed_name: str,
-    proposed_handle: str,
-    contact_email: str,
-    administrators: Sequence[User],
+    platform: str = "",
+    proposed_name: str = "",
+    proposed_handle: str = "",
+    contact_email: str = "",
+    administrators: Sequence[User] | None = None,
 ) -> dict[str, list[str]]:
-    """Every rule of B1-B2 at once, as reasons per field (empty when the request is valid)."""
+    """Every rule of B1-B2 at once, on whatever is given, as reasons per field (empty when the
+    request is valid). A blank value or ``None`` is not checked: the form reports it missing,
+    beside the rules broken by what was filled in, in one pass."""
+    handle_reasons = []
+    if proposed_handle.strip():
+        handle_reasons = check_handle(proposed_handle)
+        if platform:
+            handle_reasons += check_handle_free(platform, proposed_handle)
     errors = {
-        "proposed_name": check_display_name(proposed_name),
-        "proposed_handle": check_handle(proposed_handle)
-        + check_handle_free(platform, proposed_handle),
-        "contact_email": check_contact_email(contact_email),
-        "administrators": check_administrators(administrators),
+        "proposed_name": check_display_name(proposed_name) if proposed_name.strip() else [],
+        "proposed_handle": handle_reasons,
+        "contact_email": check_contact_email(contact_email) if contact_email.strip() else [],
+        "administrators": check_administrators(administrators)
+        if administrators is not None
+        else [],
     }
     return {field: reasons for field, reasons in errors.items() if reasons}
 
@@ -97,6 +114,22 @@ def request_submit(
         raise RegistryError("Only members of staff may request an official account.")
     unit = unit_by_id(unit_id)
     administrators = people_by_ids(administrator_ids, field="administrators")
+    plan = {
+        "platform": platform,
+        "proposed_name": proposed_name,
+        "proposed_handle": proposed_handle,
+        "purpose": purpose,
+        "audience": audience,
+        "objectives": objectives,
+        "evaluation_plan": evaluation_plan,
+        "signoff_process": signoff_process,
+        "contact_email": contact_email,
+    }
+    missing = {
+        name: ["This field is required."] for name, value in plan.items() if not value.strip()
+    }
+    if missing:
+        raise ValidationError(missing)
     errors = request_validate(
         platform=platform,
         proposed_name=proposed_name,
@@ -144,48 +177,27 @@ def request_submit(
         category="request.acknowledge",
     )
     discovered_link(actor=actor, platform=platform, handle=request.proposed_handle)
+    approvers_check(request)
     return request
-
-
-def _request_lock(request_id: int) -> AccountRequest:
-    try:
-        return AccountRequest.objects.select_for_update().select_related("unit").get(pk=request_id)
-    except AccountRequest.DoesNotExist as exc:
-        raise RegistryError("No such request.") from exc
-
-
-def _require_pending(request: AccountRequest) -> None:
-    """The "not pending" rule: a decided or withdrawn request accepts nothing more."""
-    if request.status == AccountRequest.Status.WITHDRAWN:
-        raise RegistryError("This request has already been withdrawn by the requester.")
-    if request.status != AccountRequest.Status.PENDING:
-        raise RegistryError("This request has already been decided; a decision is final.")
 
 
 @transaction.atomic
 def request_acknowledge(*, actor: User, request_id: int) -> RequestedAdministrator:
     """A named administrator accepts the policy; when the last one does, approvers are told."""
-    request = _request_lock(request_id)
+    request = request_lock(request_id)
     named = RequestedAdministrator.objects.filter(request=request, user=actor).first()
     if named is None:
         raise RegistryError("You are not named as an administrator on this request.")
     if named.acknowledged_at is not None:
         return named
-    _require_pending(request)
+    require_pending(request)
     named.acknowledged_at = timezone.now()
     named.save(update_fields=["acknowledged_at"])
     audit_record(actor=actor, action="accounts_registry.request.acknowledged", target=request)
     if not request.administrators.filter(acknowledged_at__isnull=True).exists():
-        notify(
-            to=unit_approver_recipients(request.unit) + director_recipients(),
-            subject=f"Account request waiting for your decision: {request.proposed_name}",
-            template="decision_needed",
-            context={
-                "request": request,
-                "url": reverse("accounts_registry:request_detail", args=[request.pk]),
-            },
-            category="request.decision_needed",
-        )
+        deciders = request_deciders(request.pk)  # roles may have changed since submission
+        decision_needed_notify(request, deciders=deciders)
+        approvers_check(request, deciders=deciders)
     return named
 
 
@@ -199,29 +211,31 @@ def request_decide(
     actor does not hold the slot's office, is the requester or a named administrator, already
     decided the other slot; or the slot is taken. A rejection needs a reason.
     """
-    request = _request_lock(request_id)
-    _require_pending(request)
-    if slot not in ApprovalDecision.Slot.values:
-        raise RegistryError("Unknown approval slot.")
+    request = request_lock(request_id)
     if decision not in ApprovalDecision.Decision.values:
         raise RegistryError("Unknown decision.")
+    if slot not in ApprovalDecision.Slot.values:
+        raise RegistryError("Unknown approval slot.")
+    verb = "approved" if decision == ApprovalDecision.Decision.APPROVE else "rejected"
+
+    def refused(why: str) -> RegistryError:
+        return RegistryError(f"This request could not be {verb}: {why[:1].lower()}{why[1:]}.")
+
+    if pending_refusal(request):
+        raise refused(pending_refusal(request))
     if request.administrators.filter(acknowledged_at__isnull=True).exists():
-        raise RegistryError(
-            "Every named administrator must acknowledge the policy before a decision."
-        )
+        raise refused("every named administrator must acknowledge the policy first")
     if actor.pk == request.requester_id:
-        raise RegistryError("You made this request, so you cannot approve it.")
+        raise refused(CONFLICT_REQUESTER)
     if request.administrators.filter(user=actor).exists():
-        raise RegistryError("You are named as an administrator, so you cannot approve it.")
+        raise refused(CONFLICT_ADMINISTRATOR)
     if slot not in eligible_slots(actor, request):
-        raise RegistryError("You do not hold the office that decides this slot.")
+        raise refused("you do not hold the office that decides this slot")
     earlier = list(request.decisions.all())
     if any(d.decided_by_id == actor.pk for d in earlier):
-        raise RegistryError(
-            "You have already decided on this request; the other approval must come from someone else."
-        )
+        raise refused(f"{CONFLICT_OTHER_SLOT}; the other approval must come from someone else")
     if any(d.slot == slot for d in earlier):
-        raise RegistryError("This approval slot has already been decided.")
+        raise refused("this approval slot has already been decided")
     reason = reason.strip()
     if decision == ApprovalDecision.Decision.REJECT and not reason:
         raise RegistryError("Give a reason for the rejection; the requester will see it.")
@@ -231,7 +245,7 @@ def request_decide(
                 request=request, slot=slot, decided_by=actor, decision=decision, reason=reason
             )
     except IntegrityError as exc:  # the constraints catch what a missing lock would let by
-        raise RegistryError("This approval slot has already been decided.") from exc
+        raise refused("this approval slot has already been decided") from exc
     audit_record(
         actor=actor,
         action=f"accounts_registry.request.{'approved' if decision == 'approve' else 'rejected'}_{slot}",
@@ -242,6 +256,8 @@ def request_decide(
         _request_close(request, actor=actor, status=AccountRequest.Status.REJECTED, reason=reason)
     elif len(earlier) == 1 and earlier[0].decision == ApprovalDecision.Decision.APPROVE:
         _request_close(request, actor=actor, status=AccountRequest.Status.APPROVED, reason="")
+    else:  # the other slot may have lost its last eligible person with this decision
+        approvers_check(request)
     return made
 
 
@@ -282,10 +298,10 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Accou
     The named administrators and any approver who already decided are told; the handle is free
     again for another request. Decisions and acknowledgements are refused from then on.
     """
-    request = _request_lock(request_id)
+    request = request_lock(request_id)
     if actor.pk != request.requester_id:
         raise RegistryError("Only the requester can withdraw this request.")
-    _require_pending(request)
+    require_pending(request)
     reason = reason.strip()
     request.status = AccountRequest.Status.WITHDRAWN
     request.decided_at = timezone.now()
@@ -322,17 +338,21 @@ def request_activate(
 ) -> OfficialAccount:
     """The requester records the live handle and URL; the account becomes active with its
     administrators, each with an open access-log entry."""
-    request = _request_lock(request_id)
+    request = request_lock(request_id)
     if actor.pk != request.requester_id:
         raise RegistryError("Only the requester can record the live account.")
     if request.status != AccountRequest.Status.APPROVED:
         raise RegistryError("Only an approved request can be activated.")
     training_check(named.user for named in request.administrators.select_related("user"))
-    errors = check_handle(handle) + check_handle_free(
-        request.platform, handle, ignore_request=request.pk
-    )
+    errors = {
+        "handle": check_handle(handle)
+        + check_handle_free(request.platform, handle, ignore_request=request.pk),
+        "url": check_url(url) if url.strip() else ["Enter the address of the live account."],
+    }
+    errors = {field: reasons for field, reasons in errors.items() if reasons}
     if errors:
-        raise ValidationError({"handle": errors})
+        raise ValidationError(errors)
+    url = normalise_url(url)
     now = timezone.now()
     account = OfficialAccount.objects.create(
         unit=request.unit,

@@ -23,6 +23,7 @@ from accounts_registry.models import (
     MonitoringToken,
     OfficialAccount,
     PolicyAcknowledgement,
+    StandInApprover,
     TrainingRecord,
 )
 from accounts_registry.services.accounts import account_flag
@@ -108,6 +109,14 @@ MATRIX = {
     "training": (None, "get", expect(STAFF)),
     "policy_acknowledge": (None, "post", expect(dict.fromkeys(STAFF, 302))),
     "governance_settings": (None, "get", expect(dict.fromkeys(STAFF, 403), comms=200)),
+    # Comms only; a GET is refused (405) once the role is checked.
+    "request_stand_in": (
+        "pending",
+        "post",
+        expect(dict.fromkeys(STAFF, 403), comms=302),
+    ),
+    # The administrators picker's search: JSON for every staff role.
+    "people_search": (None, "get", expect(STAFF)),
     # Last: the requester's POST withdraws the request. Others who see it get a refusal
     # message and the redirect back, like request_decide.
     "request_withdraw": (
@@ -230,7 +239,7 @@ def _post_cases(cast, objects):
                 "evaluation_plan": "e",
                 "signoff_process": "s",
                 "contact_email": "matrix-social@example.ac.uk",
-                "administrators": [cast.admin1.pk, cast.admin2.pk],
+                "administrators": [cast.admin1.email, cast.admin2.email],
             },
             lambda: AccountRequest.objects.filter(proposed_handle="unimatrix").exists(),
             STAFF_ROLES,
@@ -244,6 +253,16 @@ def _post_cases(cast, objects):
             },
             lambda: ApprovalDecision.objects.filter(request=pending).exists(),
             {"approver", "director"},
+        ),
+        "request_stand_in": (
+            [pending.pk],
+            lambda role: {
+                "slot": "unit",
+                "email": cast.other_approver.email,
+                "reason": "matrix",
+            },
+            lambda: StandInApprover.objects.filter(request=pending).exists(),
+            {"comms"},
         ),
         "request_withdraw": (
             [pending.pk],
@@ -432,6 +451,7 @@ def post_world(cast, world):
 POSTS = [
     "request_create",
     "request_decide",
+    "request_stand_in",
     "request_withdraw",
     "acknowledge",
     "activate",
@@ -458,6 +478,7 @@ POSTS = [
 
 READ_ONLY = {
     "lookup",
+    "people_search",
     "report_thanks",
     "my_requests",
     "queue",

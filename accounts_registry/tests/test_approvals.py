@@ -116,7 +116,7 @@ def test_same_person_cannot_fill_both_slots(cast):
     grant_role(both, Role.MARCOMMS_DIRECTOR)
     request = acknowledged(cast)
     decide(both, request, UNIT)
-    with pytest.raises(RegistryError, match="already decided"):
+    with pytest.raises(RegistryError, match="already approved the other slot"):
         decide(both, request, MARCOMMS)
     request.refresh_from_db()
     assert request.status == AccountRequest.Status.PENDING
@@ -127,14 +127,14 @@ def test_requester_cannot_approve(cast):
 
     grant_object_role(cast.requester, "portal.approve_account_requests", cast.unit)
     request = acknowledged(cast)
-    with pytest.raises(RegistryError, match="made this request"):
+    with pytest.raises(RegistryError, match="could not be approved: you requested this account"):
         decide(cast.requester, request, UNIT)
 
 
 def test_named_admin_cannot_approve(cast):
     director_admin = make_user(Role.MARCOMMS_DIRECTOR)
     request = acknowledged(cast, administrator_ids=[cast.admin1.pk, director_admin.pk])
-    with pytest.raises(RegistryError, match="named as an administrator"):
+    with pytest.raises(RegistryError, match="named as one of its administrators"):
         decide(director_admin, request, MARCOMMS)
 
 

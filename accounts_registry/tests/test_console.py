@@ -29,6 +29,7 @@ from .factories import Cast, active_account, submitted
 
 SECTIONS = (
     "pending",
+    "no_approver",
     "stuck",
     "noncompliant",
     "audits",
@@ -38,7 +39,9 @@ SECTIONS = (
     "open_incidents",
     "backlog",
 )
-CONSOLE_QUERIES = 20  # with open advice, the triage count and the accounts without guidelines
+# With open advice, the triage count, the accounts without guidelines, and who may decide each
+# pending request (its stand-ins, the units' approvers and the directors).
+CONSOLE_QUERIES = 24
 
 
 def build(cast: Cast) -> dict[str, int]:
@@ -99,6 +102,7 @@ def build(cast: Cast) -> dict[str, int]:
     item_decide(actor=cast.comms, item_id=items[0].pk, outcome="keep", reason="fine")
     return {
         "pending": 2,
+        "no_approver": 0,
         "stuck": 1,
         "noncompliant": 1,
         "audits": 3,  # one answered "no", two overdue

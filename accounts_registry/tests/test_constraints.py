@@ -53,7 +53,7 @@ def test_second_decision_by_the_same_person_refused_by_the_service(cast):
     grant_role(both, Role.MARCOMMS_DIRECTOR)
     request = acknowledged(cast)
     decide(both, request, UNIT)
-    with pytest.raises(RegistryError, match="already decided on this request"):
+    with pytest.raises(RegistryError, match="already approved the other slot"):
         decide(both, request, MARCOMMS)
     assert ApprovalDecision.objects.filter(request=request).count() == 1
 

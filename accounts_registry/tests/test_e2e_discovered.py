@@ -12,6 +12,7 @@ import pytest
 from accounts_registry.models import DiscoveredAccount
 from accounts_registry.tests.e2e_helpers import as_user, fits_a_phone
 from accounts_registry.tests.factories import active_account, make_cast
+from accounts_registry.tests.test_e2e import pick_administrators
 from portal.models import OutboundEmail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -94,9 +95,7 @@ def test_monitoring_to_registration_and_lookup(
     ]:
         page_unit.get_by_label(label).fill(text)
     page_unit.get_by_label("Generic contact email").fill("history-social@example.ac.uk")
-    page_unit.get_by_label("Administrators").select_option(
-        [str(cast.admin1.pk), str(cast.admin2.pk)]
-    )
+    pick_administrators(page_unit, cast.admin1, cast.admin2)
     page_unit.get_by_role("button", name="Submit request").click()
     page_unit.wait_for_url(re.compile(r"/social/requests/\d+/$"))
     found = DiscoveredAccount.objects.get(handle="unihistorysoc")

@@ -23,7 +23,7 @@ def form_data(cast, **overrides):
         "evaluation_plan": "Quarterly review.",
         "signoff_process": "Two-person check.",
         "contact_email": "socsci-social@example.ac.uk",
-        "administrators": [cast.admin1.pk, cast.admin2.pk],
+        "administrators": [cast.admin1.email, cast.admin2.email],
     }
     data.update(overrides)
     return data
@@ -37,7 +37,7 @@ def test_request_form_shows_each_reason(client, cast):
             cast,
             proposed_handle="LMUsoc",
             contact_email=cast.admin1.email,
-            administrators=[cast.admin1.pk],
+            administrators=[cast.admin1.email],
         ),
     )
     assert response.status_code == 200

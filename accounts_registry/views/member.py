@@ -24,6 +24,7 @@ from accounts_registry.forms import (
     AuditForm,
     DecisionForm,
     HandoverForm,
+    StandInForm,
     WithdrawForm,
 )
 from accounts_registry.models import AccountRequest
@@ -31,8 +32,11 @@ from accounts_registry.permissions import (
     can_administer_account,
     can_manage_account_admins,
     decidable_slots,
+    decision_barrier,
+    eligible_slots,
     is_comms,
 )
+from accounts_registry.selectors.approvers import request_deciders
 from accounts_registry.services.accounts import account_activity_record
 from accounts_registry.services.admins import account_admin_add, account_handover
 from accounts_registry.services.advice import advice_answer
@@ -60,6 +64,20 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     slots = decidable_slots(
         user, account_request, admin_ids=detail.admin_ids, decisions=detail.decisions
     )
+    office = slots or eligible_slots(user, account_request)
+    barrier = ""
+    if office:
+        barrier = decision_barrier(
+            user, account_request, admin_ids=detail.admin_ids, decisions=detail.decisions
+        )
+    stand_in_form = unfilled = None
+    if is_comms(user) and account_request.status == AccountRequest.Status.PENDING:
+        deciders = request_deciders(account_request.pk)
+        unfilled = [SLOT_LABELS[slot] for slot in deciders.unfilled]
+        stand_in_form = StandInForm(
+            open_slots=list(deciders.open_slots),
+            initial={"slot": deciders.unfilled[0] if deciders.unfilled else None},
+        )
     return render(
         request,
         "accounts_registry/request_detail.html",
@@ -67,8 +85,13 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "req": account_request,
             "administrators": detail.administrators,
             "decisions": detail.decisions,
+            "stand_ins": detail.stand_ins,
+            "standing_in": {named.slot for named in detail.stand_ins if named.user_id == user.pk},
             "slots": slots if detail.all_acknowledged else [],
             "slot_labels": SLOT_LABELS,
+            "barrier": barrier,
+            "unfilled": unfilled,
+            "stand_in_form": stand_in_form,
             "all_acknowledged": detail.all_acknowledged,
             "is_named": user.pk in detail.admin_ids,
             "is_requester": user.pk == account_request.requester_id,

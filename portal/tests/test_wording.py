@@ -45,7 +45,7 @@ BUILT_CODES: dict[str, set[str]] = {
     "accounts_registry.request.{...}_{slot}": {
         f"accounts_registry.request.{verdict}_{slot}"
         for verdict in ("approved", "rejected")
-        for slot in ("unit", "director")
+        for slot in ("unit", "marcomms")
     },
     "accounts_registry.request.{status}": {
         "accounts_registry.request.approved",

@@ -22,6 +22,7 @@ from .registry import (
     queue,
     register_existing,
     request_create,
+    request_stand_in,
 )
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "queue",
     "register_existing",
     "request_create",
+    "request_stand_in",
     "training",
 ]

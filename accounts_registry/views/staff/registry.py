@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts_registry import selectors
 from accounts_registry.forms import (
@@ -21,14 +22,17 @@ from accounts_registry.forms import (
     DirectoryFilterForm,
     KeepForm,
     RegisterExistingForm,
+    StandInForm,
 )
 from accounts_registry.jobs import grace_days
+from accounts_registry.models import ApprovalDecision
 from accounts_registry.permissions import STAFF_PAGE_ROLES, is_comms
 from accounts_registry.services.accounts import (
     account_close,
     account_keep,
     account_register_existing,
 )
+from accounts_registry.services.approvers import request_stand_in_name
 from accounts_registry.services.requests import REQUEST_FIELDS, REQUEST_PLAN_FIELDS, request_submit
 from moderation.api import governance_facts
 from portal.permissions import role_required
@@ -47,7 +51,7 @@ DIRECTORY_PAGE_SIZE = 50
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The invitation to register a discovered account links here with the fields pre-filled.
     prefill = {name: request.GET[name] for name in REQUEST_FIELDS if name in request.GET}
-    form = AccountRequestForm(request.POST or None, initial=prefill)
+    form = AccountRequestForm(request.POST or None, initial=prefill, user=current_user(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,7 +60,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 lambda: request_submit(
                     actor=current_user(request),
                     unit_id=data["unit"].pk,
-                    administrator_ids=[user.pk for user in data["administrators"]],
+                    administrator_ids=[person.pk for person in data["administrators"]],
                     **{name: data[name] for name in REQUEST_PLAN_FIELDS},
                 ),
                 form=form,
@@ -69,6 +73,43 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             if ok and made is not None:
                 return redirect("accounts_registry:request_detail", made.pk)
     return render(request, "accounts_registry/request_form.html", {"form": form})
+
+
+@comms_required
+@require_POST
+def request_stand_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Comms name a stand-in approver for a slot that nobody eligible can decide."""
+    user = current_user(request)
+    account_request = selectors.access_request_or_404(user, pk)
+    form = StandInForm(request.POST, open_slots=list(ApprovalDecision.Slot.values))
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+        )
+        messages.error(request, f"The stand-in was not named: {problems}")
+        return redirect("accounts_registry:request_detail", pk)
+    person = selectors.staff_by_email(form.cleaned_data["email"])
+    if person is None:
+        messages.error(
+            request,
+            f"The stand-in was not named: no active member of staff has the address "
+            f"{form.cleaned_data['email']}.",
+        )
+        return redirect("accounts_registry:request_detail", pk)
+    call_service(
+        request,
+        lambda: request_stand_in_name(
+            actor=user,
+            request_id=account_request.pk,
+            slot=form.cleaned_data["slot"],
+            user_id=person.pk,
+            reason=form.cleaned_data["reason"],
+        ),
+        success=f"{person.display_name} is now the stand-in approver and has been told.",
+    )
+    return redirect("accounts_registry:request_detail", pk)
 
 
 @staff_required
@@ -133,6 +174,7 @@ def comms_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     facts = governance_facts()
     lists: dict[str, list[Any]] = {
         "pending": pending,
+        "no_approver": [row for row in pending if row.no_approver],
         "stuck": [row for row in pending if row.stuck],
         "noncompliant": list(selectors.noncompliant_accounts()),
         "audits": selectors.audits_needing_attention(),
