@@ -59,7 +59,7 @@ class Certified:
     cols: Ints
     u: Matrix
     v: Matrix
-    candidates: int
+    candidates: Pairs  # the final candidate graph, on which the matching is optimal
     rounds: int
 
 
@@ -113,7 +113,7 @@ def _certified(benefit: Benefit) -> Certified:
         u, v = _duals(cand, mi, mj, benefit)
         violated, extra = _violations(benefit, u, v)
         if violated == 0:
-            return Certified(mi, mj, u, v, cand.rows.size, round_no)
+            return Certified(mi, mj, u, v, cand, round_no)
         cand = cand.merged(extra)
     raise NotCertifiedError(f"no certified optimum after {_MAX_ROUNDS} rounds")
 
