@@ -10,6 +10,7 @@ where the certificate allows a tolerance of 1e-9 x the largest score per pair.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,7 +22,7 @@ _GRID_SLACK = 1e-7  # how far (in units) a given score may sit from the grid to 
 _MAX_UNITS = 2.0**24  # float32 holds every integer up to here exactly
 
 
-class Benefit:
+class Benefit(ABC):
     """Benefit of the pairs (rows[r], j) by blocks of r; subclasses supply the raw scores."""
 
     unit: float  # points per unit of a block (1/14 on the grid, 1 otherwise)
@@ -46,9 +47,9 @@ class Benefit:
         self._ban_r, self._ban_c = ban[:, 0], ban[:, 1]
         self._full = np.flatnonzero(caps <= 0)
 
+    @abstractmethod
     def raw(self, rows: NDArray[np.intp]) -> tuple[Block, NDArray[np.bool_] | None]:
         """(writable scores of these mentee rows in units, mask of score >= min_score or None)."""
-        raise NotImplementedError
 
     def block(self, start: int, stop: int) -> Block:
         """Benefit of rows start..stop-1 (positions in ``rows``), a fresh writable array."""
@@ -61,9 +62,9 @@ class Benefit:
         out[self._ban_r[lo:hi] - start, self._ban_c[lo:hi]] = 0
         return out
 
+    @abstractmethod
     def points(self, rows: Ints, cols: Ints) -> Matrix:
         """Scores in points of the pairs (mentee index rows[k], mentor cols[k])."""
-        raise NotImplementedError
 
 
 class ScoredBenefit(Benefit):
@@ -71,8 +72,15 @@ class ScoredBenefit(Benefit):
 
     unit, exact, tol, slack = 1.0 / UNIT, True, 0.5, 0.0
 
-    def __init__(self, scorer: Scorer, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        scorer: Scorer,
+        rows: NDArray[np.intp],
+        caps: Ints,
+        banned: list[tuple[int, int]],
+        min_score: float,
+    ) -> None:
+        super().__init__(rows, caps, banned, min_score)
         self.scorer = scorer
         # The least whole number of units whose score (k / UNIT in float64, as score_matrix
         # gives it) reaches min_score: the same pairs pass as when comparing score_matrix.
@@ -92,8 +100,15 @@ class ScoredBenefit(Benefit):
 class MatrixBenefit(Benefit):
     """Scores given as a matrix; served as units when all of them sit on the 1/14 grid."""
 
-    def __init__(self, scores: Matrix, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        scores: Matrix,
+        rows: NDArray[np.intp],
+        caps: Ints,
+        banned: list[tuple[int, int]],
+        min_score: float,
+    ) -> None:
+        super().__init__(rows, caps, banned, min_score)
         self.scores = scores
         self.grid = bool(np.abs(scores).max(initial=0.0) * UNIT < _MAX_UNITS)
         for s in range(0, scores.shape[0], 1024):
