@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentoring.matching import solver
-from mentoring.matching.benefit import Benefit, MatrixBenefit, ScoredBenefit
+from mentoring.matching.benefit import Benefit, MatrixBenefit, ScoredBenefit, row_step
 from mentoring.scoring import (
     MAX_CAPACITY,
     MEETING_MODES,
@@ -102,7 +102,8 @@ def problem(
 
 
 def _finite(scores: Matrix) -> bool:
-    return all(np.isfinite(scores[s : s + 1024]).all() for s in range(0, scores.shape[0], 1024))
+    step = row_step(scores.shape[1])
+    return all(np.isfinite(scores[s : s + step]).all() for s in range(0, scores.shape[0], step))
 
 
 def result(
@@ -162,8 +163,9 @@ def greedy_assign(
     benefit, pins = problem(mentees, mentors, scores, pinned, forbidden, min_score)
     n, m = benefit.shape
     flat: NDArray[np.float64] = np.zeros(n * m)
-    for s in range(0, n, 1024):
-        flat[s * m : (s + 1024) * m] = benefit.block(s, min(s + 1024, n)).ravel()
+    step = row_step(m)
+    for s in range(0, n, step):
+        flat[s * m : (s + step) * m] = benefit.block(s, min(s + step, n)).ravel()
     made, taken, caps = list(pins), np.zeros(n, dtype=bool), benefit.caps.copy()
     left = min(n, int(np.maximum(caps, 0).sum()))  # pairs still possible
     for k in np.argsort(-flat, kind="stable")[: np.count_nonzero(flat > 0)].tolist():

@@ -22,6 +22,11 @@ _GRID_SLACK = 1e-7  # how far (in units) a given score may sit from the grid to 
 _MAX_UNITS = 2.0**24  # float32 holds every integer up to here exactly
 
 
+def row_step(width: int) -> int:
+    """Rows per block of a pass over a matrix this wide: about 2 MiB of float64."""
+    return max(1, (1 << 18) // max(width, 1))
+
+
 class Benefit(ABC):
     """Benefit of the pairs (rows[r], j) by blocks of r; subclasses supply the raw scores."""
 
@@ -111,10 +116,11 @@ class MatrixBenefit(Benefit):
         super().__init__(rows, caps, banned, min_score)
         self.scores = scores
         self.grid = bool(np.abs(scores).max(initial=0.0) * UNIT < _MAX_UNITS)
-        for s in range(0, scores.shape[0], 1024):
+        step = row_step(scores.shape[1])
+        for s in range(0, scores.shape[0], step):
             if not self.grid:
                 break
-            units = scores[s : s + 1024] * UNIT
+            units = scores[s : s + step] * UNIT
             self.grid = bool(np.abs(units - np.rint(units)).max(initial=0.0) <= _GRID_SLACK)
         if self.grid:
             self.unit, self.exact, self.tol, self.slack = 1.0 / UNIT, True, 0.5, 0.0
