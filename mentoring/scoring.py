@@ -47,6 +47,7 @@ from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 SECTORS: tuple[tuple[str, str], ...] = (
     ("policy", "Public policy & government"),
@@ -95,7 +96,11 @@ _RESEARCH_ROLE = re.compile(
     r"\b(research|phd|doctor|lecturer|professor|academic|postdoc)", re.IGNORECASE
 )
 
+UNIT = 14  # every score is a whole number of 1/14 points (see Scorer)
+_ROWS = 256  # rows per block in score_matrix
+
 Matrix = NDArray[np.float64]
+Floats = NDArray[np.float32]
 Ints = NDArray[np.int64]
 
 
@@ -168,69 +173,101 @@ def _is_research(mentor: MentorProfile) -> bool:
     return "academia" in mentor.sectors or bool(_RESEARCH_ROLE.search(mentor.job_role))
 
 
-def _onehot(rows: Sequence[Iterable[str]], vocab: Mapping[str, int]) -> Matrix:
+def _onehot(rows: Sequence[Iterable[str]], vocab: Mapping[str, int]) -> Floats:
     """0/1 matrix (len(rows) x len(vocab)); a product of two counts shared items exactly."""
-    out = np.zeros((len(rows), len(vocab)))
+    out = np.zeros((len(rows), len(vocab)), dtype=np.float32)
     for i, items in enumerate(rows):
         out[i, [vocab[x] for x in items]] = 1.0
     return out
 
 
+class Scorer:
+    """Scores in integer units (UNIT x points) for any rows of mentees, from small feature tables.
+
+    Every factor except the sector ones is linear in one-hot features, so it is one product
+    F @ G.T with columns [countries | courses | research mentor | multi-sector mentor | mentor
+    country known | constant]; e.g. "in person feasible" is sum_c mentee_in_c * mentor_in_c and
+    "mentor abroad" is known_j - same_country_ij. The sector overlap count is a second product,
+    then capped and turned into the support indicator. Every weight, and 30 / (areas sought) for
+    1-7 areas, is a whole number of units, so every product and sum is a small integer that
+    float32 holds exactly: blocks are exact, and half the size of float64 ones. Python loops are
+    O(n + m) and only fill the feature tables; the n x m work happens per block of rows.
+    """
+
+    def __init__(self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]) -> None:
+        n, m, w = len(mentees), len(mentors), {k: v * UNIT for k, v in WEIGHTS.items()}
+        countries = {_norm(o.country) for o in mentors} | {_norm(e.country) for e in mentees}
+        countries |= {c for e in mentees for c in _prefs(e)}
+        courses = {_norm(c) for o in mentors for c in o.courses}
+        courses |= {_norm(e.programme) for e in mentees}
+        col = {c: k for k, c in enumerate(sorted(countries - {""}))}
+        course = {c: len(col) + k for k, c in enumerate(sorted(courses - {""}))}
+        research, broad, known, one = range(len(col) + len(course), len(col) + len(course) + 4)
+        mentor_f = np.zeros((m, one + 1), dtype=np.float32)
+        mentee_f = np.zeros((n, one + 1), dtype=np.float32)
+        for j, o in enumerate(mentors):
+            mentor_f[j, [course[c] for c in {_norm(c) for c in o.courses} - {""}]] = 1.0
+            if country := _norm(o.country):
+                mentor_f[j, [col[country], known]] = 1.0
+            mentor_f[j, [research, broad, one]] = (_is_research(o), len(o.sectors) >= 2, 1.0)
+        self.via_sector = np.zeros(n, dtype=np.float32)  # support units from any shared sector
+        for i, e in enumerate(mentees):
+            f, here, sought = mentee_f[i], _norm(e.country), _sought(e)
+            per_area = w["support_match"] / len(sought) if sought else 0.0  # 420 / 1-7: whole
+            self.via_sector[i] = per_area * len(sought & _VIA_SECTOR)
+            f[research] = per_area * ("further_study" in sought)
+            f[broad] = per_area * ("career_change" in sought)
+            if "working_abroad" in sought:  # only sought-and-assessable when `here` is known
+                f[known] += per_area
+                f[col[here]] -= per_area
+            f[one] = 0.0 if sought else w["support_match"]
+            if programme := _norm(e.programme):
+                f[course[programme]] = w["course_affinity"]
+            f[[col[c] for c in _prefs(e)]] += w["country_preference"]
+            f[one] += 0.0 if _prefs(e) else w["country_preference"]
+            if e.meeting_mode != "in_person":
+                f[one] += w["meeting_mode"]
+            elif here:
+                f[col[here]] += w["meeting_mode"]
+        self.mentee_f, self.mentor_t = mentee_f, np.ascontiguousarray(mentor_f.T)
+        self.mentee_s = _onehot([e.sectors for e in mentees], _SECTOR_IDX)
+        self.mentor_s = np.ascontiguousarray(_onehot([o.sectors for o in mentors], _SECTOR_IDX).T)
+        self.shape = (n, m)
+
+    def units(self, rows: NDArray[np.intp] | slice, out: Floats | None = None) -> Floats:
+        """Scores of the given mentee rows against every mentor, in units, float32 (exact)."""
+        f, sect, via = self.mentee_f[rows], self.mentee_s[rows], self.via_sector[rows]
+        out = np.asarray(np.matmul(f, self.mentor_t, out=out), dtype=np.float32)
+        overlap = sect @ self.mentor_s  # shared-sector counts, exact small integers
+        out += (overlap > 0.5) * via[:, None]
+        np.minimum(overlap, SECTOR_CAP, out=overlap)
+        overlap *= np.float32(WEIGHTS["sector_overlap"] * UNIT)
+        out += overlap
+        return out
+
+    def pair_units(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> Matrix:
+        """Units of the pairs (rows[k], cols[k]) only, float64 (exact)."""
+        f = self.mentee_f[rows].astype(np.float64)
+        linear = np.einsum("kf,fk->k", f, self.mentor_t[:, cols].astype(np.float64))
+        overlap = np.einsum("ks,sk->k", self.mentee_s[rows], self.mentor_s[:, cols])
+        sector = np.minimum(overlap, SECTOR_CAP) * WEIGHTS["sector_overlap"] * UNIT
+        return np.asarray(linear + (overlap > 0.5) * self.via_sector[rows] + sector, np.float64)
+
+
 def score_matrix(mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]) -> Matrix:
     """Scores of every (mentee, mentor) pair, shape (len(mentees), len(mentors)), float64.
 
-    Vectorised as two matrix products. Every factor except the sector ones is linear in one-hot
-    features, so it is one product F @ G.T with columns [countries | courses | research mentor |
-    multi-sector mentor | mentor country known | constant]; e.g. "in person feasible" is
-    sum_c mentee_in_c * mentor_in_c and "mentor abroad" is known_j - same_country_ij. The sector
-    overlap count is a second product, then capped and turned into the support indicator. Python
-    loops are O(n + m) and only fill the small feature matrices; full-size work runs in row blocks.
+    For explanations and small runs; ``assign`` itself scores block by block (see Scorer).
     """
-    n, m, w = len(mentees), len(mentors), WEIGHTS
-    if n == 0 or m == 0:
-        return np.zeros((n, m))
-    countries = {_norm(o.country) for o in mentors} | {_norm(e.country) for e in mentees}
-    countries |= {c for e in mentees for c in _prefs(e)}
-    courses = {_norm(c) for o in mentors for c in o.courses} | {_norm(e.programme) for e in mentees}
-    col = {c: k for k, c in enumerate(sorted(countries - {""}))}
-    course = {c: len(col) + k for k, c in enumerate(sorted(courses - {""}))}
-    research, broad, known, one = range(len(col) + len(course), len(col) + len(course) + 4)
-    mentor_f, mentee_f = np.zeros((m, one + 1)), np.zeros((n, one + 1))
-    for j, o in enumerate(mentors):
-        mentor_f[j, [course[c] for c in {_norm(c) for c in o.courses} - {""}]] = 1.0
-        if country := _norm(o.country):
-            mentor_f[j, [col[country], known]] = 1.0
-        mentor_f[j, [research, broad, one]] = (_is_research(o), len(o.sectors) >= 2, 1.0)
-    via_sector = np.zeros(n)  # support points a mentee gets from any shared sector
-    for i, e in enumerate(mentees):
-        f, here, sought = mentee_f[i], _norm(e.country), _sought(e)
-        per_area = w["support_match"] / len(sought) if sought else 0.0
-        via_sector[i] = per_area * len(sought & _VIA_SECTOR)
-        f[research] = per_area * ("further_study" in sought)
-        f[broad] = per_area * ("career_change" in sought)
-        if "working_abroad" in sought:  # only sought-and-assessable when `here` is known
-            f[known] += per_area
-            f[col[here]] -= per_area
-        f[one] = 0.0 if sought else w["support_match"]
-        if programme := _norm(e.programme):
-            f[course[programme]] = w["course_affinity"]
-        f[[col[c] for c in _prefs(e)]] += w["country_preference"]
-        f[one] += 0.0 if _prefs(e) else w["country_preference"]
-        if e.meeting_mode != "in_person":
-            f[one] += w["meeting_mode"]
-        elif here:
-            f[col[here]] += w["meeting_mode"]
-    mentee_s = _onehot([e.sectors for e in mentees], _SECTOR_IDX)
-    mentor_s = _onehot([o.sectors for o in mentors], _SECTOR_IDX).T
+    n, m = len(mentees), len(mentors)
     score = np.empty((n, m))
-    for s in range(0, n, 1024):  # row blocks keep temporaries small and cache-resident
-        out, rows = score[s : s + 1024], slice(s, s + 1024)
-        np.matmul(mentee_f[rows], mentor_f.T, out=out)
-        overlap = mentee_s[rows] @ mentor_s  # shared-sector counts, exact small integers
-        out += (overlap > 0.5) * via_sector[rows, None]
-        np.minimum(overlap, SECTOR_CAP, out=overlap)
-        overlap *= w["sector_overlap"]
-        out += overlap
+    if n == 0 or m == 0:
+        return score
+    scorer, block = Scorer(mentees, mentors), np.empty((min(n, _ROWS), m), dtype=np.float32)
+    with threadpool_limits(1, user_api="blas"):  # short products: threads cost more than they save
+        for s in range(0, n, _ROWS):  # row blocks keep temporaries small and cache-resident
+            units = scorer.units(slice(s, s + _ROWS), out=block[: min(_ROWS, n - s)])
+            np.divide(units, np.float64(UNIT), out=score[s : s + _ROWS])  # float64 division
     return score
 
 

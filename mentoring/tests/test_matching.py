@@ -30,7 +30,10 @@ from mentoring.matching import (
     explain,
     greedy_assign,
     score_matrix,
+    solver,
 )
+from mentoring.matching.benefit import Benefit
+from mentoring.matching.solver import Pairs
 
 SECTOR_CODES = [c for c, _ in SECTORS]
 AREA_CODES = [c for c, _ in SUPPORT_AREAS]
@@ -179,20 +182,26 @@ def check_feasible(result: Assignment, inst: Instance) -> None:
     assert [row[a] for a, _ in result.pairs] == sorted(row[a] for a, _ in result.pairs)
 
 
-def worst_candidates(b: np.ndarray, k: int, by_column: bool) -> np.ndarray:
-    """A deliberately bad initial candidate set: each mentee's single worst pair."""
-    return np.empty(0, np.int64) if by_column else np.arange(b.shape[0]) * b.shape[1] + b.argmin(1)
+def worst_candidates(benefit: Benefit) -> Pairs:
+    """A deliberately bad initial candidate set: each mentee's single worst allowed pair."""
+    b = benefit.block(0, benefit.shape[0]).astype(float)
+    b[b <= 0] = np.inf
+    rows = np.flatnonzero(np.isfinite(b).any(axis=1))
+    cols = b[rows].argmin(axis=1)
+    return Pairs(rows.astype(np.int64), cols.astype(np.int64), b[rows, cols])
 
 
 @contextmanager
 def sparse_solver(bad_start: bool = True) -> Iterator[None]:
     """Force the sparse candidate + duality-certificate path even on tiny inputs; with a bad
     start the certificate loop must discover (nearly) every pair of the optimum itself."""
-    with mock.patch.multiple(mm, _DENSE_CELLS=0, _TOP_PER_MENTEE=1, _TOP_PER_SLOT=1):
+    with mock.patch.multiple(
+        solver, _DENSE_CELLS=0, _TOP_PER_MENTEE=1, _TOP_PER_SLOT=1, _BLOCK_CELLS=7
+    ):
         if not bad_start:
             yield
             return
-        with mock.patch.object(mm, "_topk", worst_candidates):
+        with mock.patch.object(solver, "initial_candidates", worst_candidates):
             yield
 
 
@@ -253,13 +262,15 @@ def test_sparse_certified_solver_equals_dense_lsa_at_medium_scale(seed: int) -> 
     assert greedy.total_score <= dense.total_score + 1e-6
 
 
-def test_sparse_path_falls_back_to_dense_when_not_certified() -> None:
+def test_block_path_refuses_an_uncertified_result() -> None:
     mentees, mentors = _random_profiles(7, 120, 50)
-    expected = assign(mentees, mentors).total_score
-    with sparse_solver(), mock.patch.object(mm, "_MAX_ROUNDS", 0):
-        assert assign(mentees, mentors).total_score == pytest.approx(expected)
-    with sparse_solver(), mock.patch.object(mm, "_MAX_BF_ROUNDS", 1):  # duals "fail"
-        assert assign(mentees, mentors).total_score == pytest.approx(expected)
+    assert assign(mentees, mentors).total_score > 0
+    with (
+        sparse_solver(),
+        mock.patch.object(solver, "_MAX_ROUNDS", 1),
+        pytest.raises(solver.NotCertifiedError, match="after 1 rounds"),
+    ):
+        assign(mentees, mentors)
 
 
 def test_optimal_beats_greedy_on_the_classic_trap() -> None:
