@@ -38,7 +38,7 @@ SECTIONS = (
     "open_incidents",
     "backlog",
 )
-CONSOLE_QUERIES = 20  # with open advice, the triage count and the accounts without guidelines
+CONSOLE_QUERIES = 18  # with open advice, the triage count and the accounts without guidelines
 
 
 def build(cast: Cast) -> dict[str, int]:
