@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_stubs_ext import WithAnnotations
 
@@ -64,14 +65,16 @@ def groups_public() -> QuerySet[AlumniGroup]:
     return AlumniGroup.objects.exclude(status=AlumniGroup.Status.CLOSED)
 
 
-def groups_with_counts(queryset: QuerySet[AlumniGroup]) -> QuerySet[AlumniGroup]:
-    active = Q(memberships__left_at__isnull=True)
-    return queryset.annotate(
-        member_count=Count("memberships", filter=active, distinct=True),
-        consenting_count=Count(
-            "memberships", filter=active & Q(memberships__email_consent=True), distinct=True
-        ),
+def _members(**where: object) -> Coalesce:
+    """Current members of the outer group (a subquery: counted for the rows shown only)."""
+    rows = Membership.objects.filter(group=OuterRef("pk"), left_at__isnull=True, **where)
+    return Coalesce(
+        Subquery(rows.order_by().values("group").annotate(n=Count("pk")).values("n")), 0
     )
+
+
+def groups_with_counts(queryset: QuerySet[AlumniGroup]) -> QuerySet[AlumniGroup]:
+    return queryset.annotate(member_count=_members(), consenting_count=_members(email_consent=True))
 
 
 def groups_on_committee(*, user: AnyUser) -> QuerySet[AlumniGroup]:
