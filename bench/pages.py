@@ -200,9 +200,25 @@ def run_wrk(port: int, url: str, cookie: str | None, seconds: int) -> dict[str, 
     target = f"http://127.0.0.1:{port}{url}"
     warm = [WRK, "-c3", "-t1", "-d3s", "--timeout", "30s", *header, target]
     subprocess.run(warm, capture_output=True, check=True)
+    drain(port)
     command = [WRK, "-c10", "-t2", f"-d{seconds}s", "--latency", "--timeout", "30s", *header]
     output = subprocess.run([*command, target], capture_output=True, text=True, check=True).stdout
+    drain(port)
     return parse_wrk(output)
+
+
+def drain(port: int) -> None:
+    """Wait until the workers have finished what wrk left queued (requests of closed
+    connections are still served): three probes answered at once mean three idle workers."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        for _ in range(3):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=300):
+                pass
+        if time.monotonic() - started < 0.5:
+            return
+        time.sleep(1)
 
 
 def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
