@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts_registry.api import is_comms
+from portal.counting import count_many
 from portal.navigation import DashboardPanel
 
 from .models import Item
 from .permissions import can_moderate_any_channel
-from .selectors import items_visible_to, open_incident_count, overdue_removal_requests
+from .selectors import items_visible_to, open_incidents, overdue_removal_requests
 
 
 def panels(request: HttpRequest) -> list[DashboardPanel]:
@@ -17,13 +21,14 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
     if not can_moderate_any_channel(user):
         return []
     open_items = items_visible_to(user=user).filter(state__in=Item.OPEN_STATES)
+    counted: dict[str, QuerySet[Any]] = {"open_items": open_items}
+    if is_comms(user):
+        counted["open_incidents"] = open_incidents()
+        # The same definition as the removals list's "Overdue" mark.
+        counted["overdue_removals"] = overdue_removal_requests()
     context: dict[str, object] = {
-        "open_items": open_items.count(),
+        **count_many(**counted),
         "top": open_items.select_related("channel").order_by("-priority", "created_at").first(),
         "comms": is_comms(user),
     }
-    if is_comms(user):
-        context["open_incidents"] = open_incident_count()
-        # The same definition as the removals list's "Overdue" mark.
-        context["overdue_removals"] = overdue_removal_requests().count()
     return [DashboardPanel("Moderation", "moderation/panels/queue.html", context, 60)]

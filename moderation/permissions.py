@@ -18,12 +18,21 @@ from portal.roles import Role
 
 from .models import Item
 
+_ANY_CHANNEL = "_moderation_any_channel"
+
 
 def can_moderate_any_channel(user: AnyUser) -> bool:
-    """Comms staff, or the admin of at least one official account."""
+    """Comms staff, or the admin of at least one official account (asked once per request:
+    the answer is kept on the user object, which the menu and the dashboard share)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return is_comms(user) or accounts_administered_by(user=user).exists()
+    if is_comms(user):
+        return True
+    known: bool | None = getattr(user, _ANY_CHANNEL, None)
+    if known is None:
+        known = accounts_administered_by(user=user).exists()
+        setattr(user, _ANY_CHANNEL, known)
+    return known
 
 
 def can_moderate_channel(user: AnyUser, channel: OfficialAccount) -> bool:

@@ -248,8 +248,12 @@ def access_incident_or_404(user: AnyUser, incident_id: int) -> Incident:
     return get_visible_or_404(incidents_visible_to(user=user), pk=incident_id)
 
 
+def open_incidents() -> QuerySet[Incident]:
+    return Incident.objects.exclude(state=Incident.State.CLOSED)
+
+
 def open_incident_count() -> int:
-    return Incident.objects.exclude(state=Incident.State.CLOSED).count()
+    return open_incidents().count()
 
 
 def removal_requests_visible_to(*, user: AnyUser) -> QuerySet[RemovalRequest]:
