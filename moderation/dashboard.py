@@ -26,9 +26,13 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
         counted["open_incidents"] = open_incidents()
         # The same definition as the removals list's "Overdue" mark.
         counted["overdue_removals"] = overdue_removal_requests()
-    context: dict[str, object] = {
-        **count_many(**counted),
-        "top": open_items.select_related("channel").order_by("-priority", "created_at").first(),
-        "comms": is_comms(user),
-    }
+    counts = count_many(**counted)
+    # With nothing open there is no top item to look for (the search would walk the whole
+    # open queue for an account admin whose channels have none).
+    top = (
+        open_items.select_related("channel").order_by("-priority", "created_at").first()
+        if counts["open_items"]
+        else None
+    )
+    context: dict[str, object] = {**counts, "top": top, "comms": is_comms(user)}
     return [DashboardPanel("Moderation", "moderation/panels/queue.html", context, 60)]

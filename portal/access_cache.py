@@ -17,7 +17,7 @@ and the database answers, as before.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -35,6 +35,8 @@ class Access:
     generation: str | None
     roles: tuple[str, ...] | None = None
     totp: bool | None = None
+    # Other yes-or-no facts of access the apps keep here (each app forgets them on change).
+    flags: dict[str, bool] = field(default_factory=dict)
 
 
 def _entry_key(user_id: int) -> str:
@@ -64,17 +66,27 @@ def access_of(user: Any) -> Access:
         known.roles = tuple(roles) if isinstance(roles, list | tuple) else None
         totp = entry.get("totp")
         known.totp = totp if isinstance(totp, bool) else None
+        flags = entry.get("flags")
+        if isinstance(flags, dict):
+            known.flags = {k: v for k, v in flags.items() if isinstance(v, bool)}
     setattr(user, _ATTR, known)
     return known
 
 
-def remember(user: Any, *, roles: tuple[str, ...] | None = None, totp: bool | None = None) -> None:
+def remember(
+    user: Any,
+    *,
+    roles: tuple[str, ...] | None = None,
+    totp: bool | None = None,
+    flags: dict[str, bool] | None = None,
+) -> None:
     """Store what was just read from the database, under the generation read before it."""
     known = access_of(user)
     if roles is not None:
         known.roles = roles
     if totp is not None:
         known.totp = totp
+    known.flags.update(flags or {})
     cache.set(
         _entry_key(user.pk),
         {
@@ -82,6 +94,7 @@ def remember(user: Any, *, roles: tuple[str, ...] | None = None, totp: bool | No
             "day": timezone.localdate().isoformat(),
             "roles": list(known.roles) if known.roles is not None else None,
             "totp": known.totp,
+            "flags": known.flags,
         },
         ACCESS_SECONDS,
     )
