@@ -249,7 +249,7 @@ QUERIES = {
     "/groups/staff/queue/": 6,
     "/groups/staff/sla/": 5,
     "/groups/staff/sla.csv": 4,
-    "/groups/g/kenya/committee/": 8,
+    "/groups/g/kenya/committee/": 9,
 }
 SLA_AGGREGATES = 2
 
