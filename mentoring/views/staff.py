@@ -34,7 +34,7 @@ from portal.viewkit import (
 )
 
 admin_only = role_required(Role.SCHEME_ADMIN)
-PAGE_SIZE = 50  # rows of each list on a programme's page
+PAGE_SIZE = 25  # rows of each list on a programme's page
 
 
 def concerns_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
