@@ -304,6 +304,29 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Before and after, page by page: ratio, rps, p50, queries and size."""
+    lines = [
+        f"before: {before['date']}, baseline {before['baseline_rps']} rps, load "
+        f"{before['load_average_start']} -> {before['load_average_end']}",
+        f"after:  {after['date']}, baseline {after['baseline_rps']} rps, load "
+        f"{after['load_average_start']} -> {after['load_average_end']}",
+        "",
+        f"{'page':<34}{'ratio':>14}{'rps':>16}{'p50 ms':>20}{'queries':>10}{'KB':>16}",
+    ]
+    for name, new in after["pages"].items():
+        old = before["pages"].get(name)
+        if old is None:
+            continue
+        lines.append(
+            f"{name:<34}{old['ratio']:>6.3f} -> {new['ratio']:<5.3f}"
+            f"{old['rps']:>7} -> {new['rps']:<6}{old['p50_ms']!s:>9} -> {new['p50_ms']!s:<8}"
+            f"{old['queries']:>4} -> {new['queries']:<3}"
+            f"{old['bytes'] / 1024:>7.1f} -> {new['bytes'] / 1024:<6.1f}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="pages")
@@ -372,6 +395,11 @@ def main() -> None:
     (out / f"{args.out}.json").write_text(json.dumps(report, indent=2) + "\n")
     (out / f"{args.out}.txt").write_text(table(report))
     print(table(report))
+    before = out / "pages_before.json"
+    if args.out != "pages_before" and before.exists():
+        comparison = compare(json.loads(before.read_text()), report)
+        (out / f"{args.out}_compare.txt").write_text(comparison)
+        print(comparison)
 
 
 if __name__ == "__main__":
