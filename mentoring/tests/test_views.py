@@ -217,8 +217,8 @@ def test_admin_creates_a_programme(client: Client, scheme_admin: User) -> None:
 
 
 # Queries of a warmed-up request (roles and two-factor state are cached by the first one).
-ADMIN_PROGRAMME_QUERIES = 10
-PROGRAMME_LIST_QUERIES = 5
+ADMIN_PROGRAMME_QUERIES = 9
+PROGRAMME_LIST_QUERIES = 4
 
 
 @pytest.mark.parametrize("pairs", [2, 12])
