@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from portal import access_cache
 from portal.dataprotection.registry import Blocker
 from portal.models import User
 from portal.permissions import AnyUser, has_role
@@ -28,8 +29,12 @@ from .models import (
 )
 
 ERASED_TEXT = "[removed: the author's personal data were erased]"
+# The name under which whether someone administers any account is kept in
+# ``portal.access_cache`` (forgotten whenever one of their assignments changes: signals.py).
+ADMINISTERS_ACCOUNT = "administers_account"
 
 __all__ = [
+    "ADMINISTERS_ACCOUNT",
     "OfficialAccount",
     "account_lookup",
     "accounts_administered_by",
@@ -208,6 +213,7 @@ def erase_personal_data(user: User, pseudonym: str) -> list[str]:
     """Handover notes they wrote lose their text; the access log and decisions stay as records."""
     Handover.objects.filter(by=user).update(note=ERASED_TEXT)
     # Reached only when every account they still hold keeps two other administrators.
+    access_cache.forget(user.pk)  # a bulk update sends no signals
     AdminAssignment.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason="Personal data erased"
     )

@@ -24,6 +24,7 @@ DB_URL = os.environ.get(
 )
 os.environ["DATABASE_URL"] = DB_URL
 
+from bench import fillers  # noqa: E402
 from bench.support import ensure_postgres_database, percentile, sign_in  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -47,37 +48,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from accounts_registry.models import AdminAssignment, OfficialAccount
     from accounts_registry.views.staff import DIRECTORY_PAGE_SIZE
-    from portal.models import OrgUnit, User
-    from portal.roles import Role
-    from portal.tests.factories import make_user
+    from portal.models import User
 
     AdminAssignment.objects.all().delete()
     OfficialAccount.objects.all().delete()
     User.objects.filter(email__startswith="bench-").delete()
-    units = [
-        OrgUnit.objects.get_or_create(
-            slug=f"bench-unit-{i}", defaults={"name": f"Bench unit {i}", "kind": "school"}
-        )[0]
-        for i in range(20)
-    ]
-    viewer = make_user(Role.COMMS_STAFF, email="bench-comms@example.ac.uk")
-    admins = [make_user(Role.STAFF, email=f"bench-admin{i}@example.ac.uk") for i in range(40)]
-    platforms = [choice for choice, _ in OfficialAccount.Platform.choices]
-    accounts = OfficialAccount.objects.bulk_create(
-        OfficialAccount(
-            unit=units[i % len(units)],
-            platform=platforms[i % len(platforms)],
-            handle=f"unibench{i}",
-            name=f"University bench account {i}",
-            followers=i * 7,
-        )
-        for i in range(N_ACCOUNTS)
-    )
-    AdminAssignment.objects.bulk_create(
-        AdminAssignment(account=account, user=admins[(i + k) % len(admins)])
-        for i, account in enumerate(accounts)
-        for k in (0, 1)
-    )
+    viewer = fillers.fill_accounts(N_ACCOUNTS).viewer
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")

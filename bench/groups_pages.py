@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +24,7 @@ BENCH_DB = "bench_groups"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+from bench import fillers  # noqa: E402
 from bench.support import ensure_postgres_database, percentile, sign_in  # noqa: E402
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -34,10 +33,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("PORTAL_TESTING", "1")
 
-GROUPS = 300
-MEMBERS = 50_000
-PEOPLE = 20_000
-REQUESTS = 60_000
+GROUPS, MEMBERS, REQUESTS = fillers.GROUPS, fillers.MEMBERS, fillers.REQUESTS
 RUNS = 30
 WARMUP = 3
 
@@ -62,91 +58,8 @@ def build_urlconf() -> None:
 
 
 def fill() -> tuple[object, object, str]:
-    from django.utils import timezone
-
-    from groups.models import AlumniGroup, GroupRequest, Membership
-    from groups.services.groups import committee_appoint
-    from portal.models import User
-    from portal.roles import Role
-    from portal.tests.factories import make_user
-
-    if AlumniGroup.objects.count() >= GROUPS and GroupRequest.objects.count() >= REQUESTS:
-        staff = User.objects.get(email="bench.staff@example.ac.uk")
-        chair = User.objects.get(email="bench.chair@example.com")
-        return staff, chair, "bench-group-0"
-    rng = random.Random(7)
-    staff = make_user(Role.ENGAGEMENT_STAFF, email="bench.staff@example.ac.uk")
-    chair = make_user(Role.ALUMNUS, email="bench.chair@example.com")
-    kinds = list(AlumniGroup.Kind.values)
-    groups = AlumniGroup.objects.bulk_create(
-        [
-            AlumniGroup(name=f"Bench group {i}", slug=f"bench-group-{i}", kind=kinds[i % 4])
-            for i in range(GROUPS)
-        ]
-    )
-    committee_appoint(actor=staff, group_id=groups[0].pk, user_id=chair.pk, role="chair")
-    people = User.objects.bulk_create(
-        [
-            User(email=f"bench.member{i}@example.com", first_name="Member", last_name=str(i))
-            for i in range(PEOPLE)
-        ],
-        batch_size=5000,
-    )
-    pairs: set[tuple[int, int]] = set()
-    while len(pairs) < MEMBERS:
-        pairs.add((rng.randrange(GROUPS), rng.randrange(PEOPLE)))
-    now = timezone.now()
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                group=groups[g],
-                user=people[p],
-                email_consent=rng.random() < 0.7,
-                consent_changed_at=now,
-            )
-            for g, p in pairs
-        ],
-        batch_size=5000,
-    )
-    statuses = [
-        (GroupRequest.Status.SENT, 0.6),
-        (GroupRequest.Status.DECLINED, 0.1),
-        (GroupRequest.Status.SUBMITTED, 0.1),
-        (GroupRequest.Status.IN_PROGRESS, 0.1),
-        (GroupRequest.Status.CHANGES_REQUESTED, 0.05),
-        (GroupRequest.Status.SCHEDULED, 0.05),
-    ]
-    rows = []
-    for i in range(REQUESTS):
-        status = rng.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
-        submitted = now - timedelta(minutes=rng.randrange(60 * 24 * 540))
-        responded = submitted + timedelta(hours=rng.uniform(0.5, 90))
-        due = submitted + timedelta(days=rng.choice([3, 4, 5]))
-        rows.append(
-            GroupRequest(
-                group=groups[0] if i % 300 == 0 else groups[rng.randrange(GROUPS)],
-                created_by=chair,
-                kind=GroupRequest.Kind.NEWSLETTER,
-                title=f"Request {i}",
-                content="Bench content",
-                status=status,
-                submitted_at=submitted,
-                due_at=None if status == GroupRequest.Status.CHANGES_REQUESTED else due,
-                first_response_at=None if status == GroupRequest.Status.SUBMITTED else responded,
-                first_response_hours=None
-                if status == GroupRequest.Status.SUBMITTED
-                else round(rng.uniform(0.5, 30), 3),
-                sent_at=due + timedelta(hours=rng.uniform(-60, 20))
-                if status == GroupRequest.Status.SENT
-                else None,
-            )
-        )
-    GroupRequest.objects.bulk_create(rows, batch_size=5000)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return staff, chair, "bench-group-0"
+    data = fillers.fill_groups()
+    return data.staff, data.chair, data.slug
 
 
 def measure(client: object, url: str) -> dict[str, float]:

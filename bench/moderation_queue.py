@@ -12,7 +12,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +20,7 @@ BENCH_DB = "bench_moderation"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+from bench import fillers  # noqa: E402
 from bench.support import ensure_postgres_database, percentile, sign_in  # noqa: E402
 
 # Production-like request handling (no DEBUG query log), minus HTTPS redirects and the static
@@ -32,29 +32,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("PORTAL_TESTING", "1")
 
 ITEMS = 100_000
-EXTRA_ACCOUNTS = 5_000
 RUNS = 60
 WARMUP = 5
 SCREEN_TEXTS = 5_000
 
-SAMPLE_TEXTS = [
-    "Congratulations to all our graduates this week!",
-    "When does the library open during the holidays?",
-    "The new timetable is a shambles and nobody consulted students.",
-    "This is bullshit and you know it",
-    "You're a fucking disgrace, all of you",
-    "Great prizes! Click here to win bit.ly/3xYzAbc",
-    "Contact her on jane.smith@gmail.com",
-    "Ring him on 07700 900123 tonight",
-    "I know where you live, watch your back",
-    "No women allowed at this networking evening",
-    "Buy now! Limited time offer on all our courses",
-    "Please donate to my gofundme.com/f/help-me",
-    "Support our charity appeal this Christmas",
-    "Brilliant lecture today, thank you Dr Patel.",
-    "Looking forward to the careers in fundraising panel next week.",
-    "Is the alumni reunion on the 14th or the 15th?",
-]
+SAMPLE_TEXTS = fillers.MODERATION_TEXTS
 
 
 def main() -> None:
@@ -74,94 +56,14 @@ def main() -> None:
 
     from accounts_registry.models import OfficialAccount
     from moderation.models import Item, Suggestion
-    from moderation.services.items import ItemData, items_import, priority_for, suggest_many
-    from portal.models import OrgUnit, User
-    from portal.permissions import grant_role
-    from portal.roles import Role
+    from moderation.services.items import ItemData, items_import
     from portal.screening import RuleSet, screen_many
-    from portal.twofactor import has_totp, totp_enrol
 
-    unit, _ = OrgUnit.objects.get_or_create(
-        slug="bench-unit", defaults={"name": "Bench unit", "kind": OrgUnit.Kind.SCHOOL}
-    )
-    channels = [
-        OfficialAccount.objects.get_or_create(
-            platform=OfficialAccount.Platform.X,
-            handle=f"bench_{n}",
-            defaults={"unit": unit, "name": f"Bench {n}", "followers": 10 ** (n + 1)},
-        )[0]
-        for n in range(5)
-    ]
-    # A large university's registry: 5,000 more accounts (open, and a tenth closed), none of
-    # which may cost the queue page anything (the channel filter is a search box).
-    if OfficialAccount.objects.filter(handle__startswith="bench_extra_").count() < EXTRA_ACCOUNTS:
-        OfficialAccount.objects.filter(handle__startswith="bench_extra_").delete()
-        OfficialAccount.objects.bulk_create(
-            (
-                OfficialAccount(
-                    unit=unit,
-                    platform=OfficialAccount.Platform.FACEBOOK,
-                    handle=f"bench_extra_{n:05}",
-                    name=f"Bench department {n}",
-                    status="deleted" if n % 10 == 0 else "active",
-                )
-                for n in range(EXTRA_ACCOUNTS)
-            ),
-            batch_size=2000,
-        )
-    user = User.objects.filter(email="bench.comms@example.ac.uk").first()
-    if user is None:
-        user = User.objects.create_user(email="bench.comms@example.ac.uk", password="x" * 20)
-    grant_role(user, Role.STAFF)
-    grant_role(user, Role.COMMS_STAFF)
-    if not has_totp(user):
-        totp_enrol(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-
-    have = Item.objects.filter(channel__in=channels).count()
-    if have < ITEMS:
-        rng = random.Random(42)
-        pool = suggest_many(SAMPLE_TEXTS)
-        now = timezone.now()
-        batch: list[Item] = []
-        picks: list[int] = []
-        for n in range(have, ITEMS):
-            k = rng.randrange(len(SAMPLE_TEXTS))
-            channel = channels[n % len(channels)]
-            state = rng.choice(["new", "new", "new", "claimed", "decided", "decided", "reopened"])
-            batch.append(
-                Item(
-                    channel=channel,
-                    text=SAMPLE_TEXTS[k],
-                    external_id=f"bench-{n}",
-                    source=Item.Source.API,
-                    state=state,
-                    created_at=now - timedelta(minutes=n),
-                    priority=priority_for(
-                        (s.category.severity for s in pool[k]), channel.followers
-                    ),
-                    due_at=now - timedelta(minutes=n) + timedelta(hours=8),
-                )
-            )
-            picks.append(k)
-        created = Item.objects.bulk_create(batch, batch_size=5000)
-        Suggestion.objects.bulk_create(
-            [
-                Suggestion(
-                    item_id=item.pk,
-                    category=s.category,
-                    rule_code=s.rule_code,
-                    label=s.label,
-                    evidence=s.evidence,
-                    start=s.start,
-                    end=s.end,
-                )
-                for item, k in zip(created, picks, strict=True)
-                for s in pool[k]
-            ],
-            batch_size=5000,
-        )
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE moderation_item; ANALYZE moderation_suggestion;")
+    # A large university's registry (5,000 accounts) besides the five busy channels: none of
+    # them may cost the queue page anything (the channel filter is a search box).
+    fillers.fill_accounts()
+    data = fillers.fill_moderation(ITEMS)
+    user, channels = data.moderator, data.channels
 
     client = Client()
     sign_in(client, user)

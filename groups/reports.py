@@ -14,6 +14,9 @@ Definitions (shown on the report page too):
 
 Two queries whatever the number of requests: counts per month, and medians per month
 (PostgreSQL's PERCENTILE_CONT; on SQLite the stored hours are fetched and the median taken here).
+Each month's figures are cached under a version that every change of one of its requests
+replaces, until the first due time still ahead of one of its open requests: a closed month is
+not counted again on each view.
 """
 
 from __future__ import annotations
@@ -21,15 +24,20 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Q
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, F, FloatField, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from groups.models import GroupRequest
+
+SLA_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -82,36 +90,29 @@ ON_TIME = Q(sent_at__lte=F("due_at")) | Q(
 )
 
 
-def sla_report(*, months: int = 12, now: datetime | None = None) -> list[MonthRow]:
-    now = now or timezone.now()
-    start = _month_start(now, months - 1)
+def _aggregate(start: datetime, now: datetime) -> dict[str, dict[str, Any]]:
+    """The figures of every month from ``start`` on, as ``now`` sees them (two queries), with
+    the moment each month's figures next change by themselves (``valid_until``: the first due
+    time still ahead of an open request; only a transition changes them before that)."""
     in_window = GroupRequest.objects.filter(submitted_at__gte=start).annotate(
         month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone())
     )
     sent = Q(status=GroupRequest.Status.SENT)
-    late_open = ~Q(status__in=(GroupRequest.Status.SENT, GroupRequest.Status.DECLINED)) & Q(
-        due_at__lt=now
-    )
+    is_open = ~Q(status__in=(GroupRequest.Status.SENT, GroupRequest.Status.DECLINED))
     counts = (
         in_window.order_by()
         .values("month")
         .annotate(
             submitted=Count("pk"),
-            counted=Count("pk", filter=sent | late_open),
+            counted=Count("pk", filter=sent | (is_open & Q(due_at__lt=now))),
             on_time=Count("pk", filter=sent & ON_TIME),
+            valid_until=Min("due_at", filter=is_open & Q(due_at__gte=now)),
         )
     )
-    buckets: dict[str, _Bucket] = {}
-    for back in range(months - 1, -1, -1):
-        buckets[f"{_month_start(now, back):%Y-%m}"] = _Bucket()
+    found: dict[str, dict[str, Any]] = {}
     for row in counts:
-        bucket = buckets.get(f"{timezone.localtime(row['month']):%Y-%m}")
-        if bucket is not None:
-            bucket.submitted, bucket.counted, bucket.on_time = (
-                row["submitted"],
-                row["counted"],
-                row["on_time"],
-            )
+        key = f"{timezone.localtime(row['month']):%Y-%m}"
+        found[key] = {**_Bucket().__dict__, **row, "month": key}
     if connection.vendor == "postgresql":
         medians = (
             in_window.order_by()
@@ -121,9 +122,9 @@ def sla_report(*, months: int = 12, now: datetime | None = None) -> list[MonthRo
             )
         )
         for row in medians:
-            bucket = buckets.get(f"{timezone.localtime(row['month']):%Y-%m}")
-            if bucket is not None and row["median"] is not None:
-                bucket.responded, bucket.median = row["responded"], row["median"]
+            key = f"{timezone.localtime(row['month']):%Y-%m}"
+            if key in found and row["median"] is not None:
+                found[key] |= {"responded": row["responded"], "median": row["median"]}
     else:
         # No percentile aggregate in SQLite: one narrow query for the stored hours.
         hours = in_window.filter(first_response_hours__isnull=False).values_list(
@@ -131,27 +132,89 @@ def sla_report(*, months: int = 12, now: datetime | None = None) -> list[MonthRo
         )
         values: dict[str, list[float]] = {}
         for month, value in hours.order_by().iterator(chunk_size=10000):
-            if value is None:
-                continue
-            values.setdefault(f"{timezone.localtime(month):%Y-%m}", []).append(value)
-        for key, found in values.items():
-            if key in buckets:
-                buckets[key].responded = len(found)
-                buckets[key].median = statistics.median(found)
-    result = []
-    for key, b in buckets.items():
-        result.append(
-            MonthRow(
-                month=key,
-                label=datetime.strptime(key, "%Y-%m").strftime("%b %Y"),  # noqa: DTZ007 (a month label, no instant)
-                submitted=b.submitted,
-                counted=b.counted,
-                on_time=b.on_time,
-                responded=b.responded,
-                median_hours=None if b.median is None else round(b.median, 1),
-            )
+            if value is not None:
+                values.setdefault(f"{timezone.localtime(month):%Y-%m}", []).append(value)
+        for key, hours_of_month in values.items():
+            if key in found:
+                found[key] |= {
+                    "responded": len(hours_of_month),
+                    "median": statistics.median(hours_of_month),
+                }
+    return found
+
+
+def _version_key(month: str) -> str:
+    return f"groups.sla.version.{month}"
+
+
+def _month_key(month: str) -> str:
+    return f"groups.sla.month.{month}"
+
+
+def sla_months_changed(*moments: datetime | None) -> None:
+    """Requests submitted at ``moments`` changed: their months' cached figures are stale.
+
+    Called for every saved or deleted request (``groups.signals``) and by the services that
+    update requests in bulk; again after the transaction commits, so that a report computed
+    meanwhile from the old rows is never believed.
+    """
+    months = {f"{timezone.localtime(m):%Y-%m}" for m in moments if m is not None}
+    if not months:
+        return
+
+    def bump() -> None:
+        cache.set_many({_version_key(m): uuid.uuid4().hex for m in months}, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _from_cache(keys: list[str], now: datetime) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The months whose cached figures still hold at ``now``, and every month's version."""
+    found = cache.get_many([_month_key(k) for k in keys] + [_version_key(k) for k in keys])
+    versions = {k: found.get(_version_key(k)) for k in keys}
+    good = {}
+    for key in keys:
+        entry = found.get(_month_key(key))
+        if (
+            isinstance(entry, dict)
+            and entry.get("version") == versions[key]
+            and entry["computed_at"] <= now
+            and (entry["valid_until"] is None or now < entry["valid_until"])
+        ):
+            good[key] = entry
+    return good, versions
+
+
+def sla_report(*, months: int = 12, now: datetime | None = None) -> list[MonthRow]:
+    """The last ``months`` months; each month's figures come from the cache until one of its
+    requests changes or one of its open requests passes its due time, else from the database
+    (one pass over the months from the first stale one: usually the current month only)."""
+    now = now or timezone.now()
+    keys = [f"{_month_start(now, back):%Y-%m}" for back in range(months - 1, -1, -1)]
+    good, versions = _from_cache(keys, now)
+    stale = [k for k in keys if k not in good]
+    if stale:
+        first = keys.index(stale[0])
+        fresh = _aggregate(_month_start(now, months - 1 - first), now)
+        entries = {}
+        for key in keys[first:]:
+            entry = fresh.get(key) or {**_Bucket().__dict__, "valid_until": None}
+            entry |= {"version": versions[key], "computed_at": now}
+            good[key] = entries[_month_key(key)] = entry
+        cache.set_many(entries, SLA_CACHE_SECONDS)
+    return [
+        MonthRow(
+            month=key,
+            label=datetime.strptime(key, "%Y-%m").strftime("%b %Y"),  # noqa: DTZ007 (a month label, no instant)
+            submitted=good[key]["submitted"],
+            counted=good[key]["counted"],
+            on_time=good[key]["on_time"],
+            responded=good[key]["responded"],
+            median_hours=None if good[key]["median"] is None else round(good[key]["median"], 1),
         )
-    return result
+        for key in keys
+    ]
 
 
 def sla_report_csv(rows: list[MonthRow]) -> str:

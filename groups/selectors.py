@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_stubs_ext import WithAnnotations
 
@@ -27,6 +28,7 @@ from groups.models import (
     RequestMessage,
 )
 from groups.permissions import can_view_group_members, is_engagement_staff
+from portal.counting import count_many
 from portal.models import AuditEvent, User
 from portal.permissions import AnyUser, get_visible_or_404, objects_with_role
 from portal.workdays import default_calendar
@@ -64,14 +66,16 @@ def groups_public() -> QuerySet[AlumniGroup]:
     return AlumniGroup.objects.exclude(status=AlumniGroup.Status.CLOSED)
 
 
+def _members(**where: object) -> Coalesce:
+    """Current members of the outer group (a subquery: counted for the rows shown only)."""
+    rows = Membership.objects.filter(group=OuterRef("pk"), left_at__isnull=True, **where)
+    # COUNT(*): the partial index of current members answers it without reading the rows.
+    counted = rows.order_by().values("group").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def groups_with_counts(queryset: QuerySet[AlumniGroup]) -> QuerySet[AlumniGroup]:
-    active = Q(memberships__left_at__isnull=True)
-    return queryset.annotate(
-        member_count=Count("memberships", filter=active, distinct=True),
-        consenting_count=Count(
-            "memberships", filter=active & Q(memberships__email_consent=True), distinct=True
-        ),
-    )
+    return queryset.annotate(member_count=_members(), consenting_count=_members(email_consent=True))
 
 
 def groups_on_committee(*, user: AnyUser) -> QuerySet[AlumniGroup]:
@@ -356,16 +360,13 @@ def staff_request_counts(*, now: datetime | None = None) -> dict[str, int]:
     """The team's dashboard figures: open, overdue and due-today requests, plans to review."""
     now = now or timezone.now()
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
-    on_clock = Q(status__in=GroupRequest.ON_TEAM_CLOCK)
-    counts: dict[str, int] = GroupRequest.objects.filter(
-        status__in=GroupRequest.OPEN_STATUSES
-    ).aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=on_clock & Q(due_at__lte=now)),
-        today=Count("pk", filter=on_clock & Q(due_at__gt=now, due_at__lte=end_of_day)),
+    on_clock = GroupRequest.objects.filter(status__in=GroupRequest.ON_TEAM_CLOCK)
+    return count_many(  # one query for the four
+        open=GroupRequest.objects.filter(status__in=GroupRequest.OPEN_STATUSES),
+        overdue=on_clock.filter(due_at__lte=now),
+        today=on_clock.filter(due_at__gt=now, due_at__lte=end_of_day),
+        plans_waiting=AnnualPlan.objects.filter(status=AnnualPlan.Status.SUBMITTED),
     )
-    counts["plans_waiting"] = AnnualPlan.objects.filter(status=AnnualPlan.Status.SUBMITTED).count()
-    return counts
 
 
 class CommitteeRequestCounts(TypedDict):

@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from groups.models import COMMITTEE_PERM, AlumniGroup, CommitteeMembership
+from groups.models import COMMITTEE_PERM, AlumniGroup, CommitteeMembership, GroupRequest
+from groups.reports import sla_months_changed
 from portal.models import User
 from portal.permissions import revoke_object_role
 
@@ -48,3 +49,11 @@ def seat_deleted(
     sender: type[CommitteeMembership], instance: CommitteeMembership, **kwargs: Any
 ) -> None:
     _revoke_unless_still_seated(instance)
+
+
+@receiver(post_save, sender=GroupRequest, dispatch_uid="groups.sla_request_saved")
+@receiver(post_delete, sender=GroupRequest, dispatch_uid="groups.sla_request_deleted")
+def _request_changed(sender: type[GroupRequest], instance: GroupRequest, **kwargs: Any) -> None:
+    """Any change of a request (a transition, an edit, a deletion) may change its month's SLA
+    figures: the cached ones of that month are no longer believed."""
+    sla_months_changed(instance.submitted_at)

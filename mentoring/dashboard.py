@@ -8,6 +8,7 @@ from django.utils import timezone
 from mentoring import selectors
 from mentoring.models import MatchRun
 from mentoring.permissions import can_manage_mentoring
+from portal.counting import count_many
 from portal.navigation import DashboardPanel
 from portal.permissions import has_role
 from portal.roles import Role
@@ -34,14 +35,10 @@ def panels(request: HttpRequest) -> list[DashboardPanel]:
             DashboardPanel(
                 "Mentoring programmes",
                 "mentoring/panels/admin.html",
-                {
-                    "new_concerns": selectors.concerns_visible_to(user=user)
-                    .filter(status="new")
-                    .count(),
-                    "proposed_runs": MatchRun.objects.filter(
-                        status=MatchRun.Status.PROPOSED
-                    ).count(),
-                },
+                count_many(
+                    new_concerns=selectors.concerns_visible_to(user=user).filter(status="new"),
+                    proposed_runs=MatchRun.objects.filter(status=MatchRun.Status.PROPOSED),
+                ),
                 41,
             )
         )

@@ -60,9 +60,13 @@ def access_programme_or_404(user: AnyUser, programme_id: int) -> Programme:
     return get_visible_or_404(programmes_visible_to(user=user), pk=programme_id)
 
 
-def _count(model: type[Model]) -> Func:
+def _count(model: type[Model], **where: Any) -> Func:
     """Correlated COUNT subquery: three of these avoid the row explosion of three joins."""
-    rows = model._default_manager.filter(programme=OuterRef("pk")).order_by().values("programme")
+    rows = (
+        model._default_manager.filter(programme=OuterRef("pk"), **where)
+        .order_by()
+        .values("programme")
+    )
     return Coalesce(Subquery(rows.annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
 
 
@@ -160,6 +164,22 @@ def mentors_for_admin(*, programme: Programme) -> QuerySet[MentorApplication]:
 
 def mentees_for_admin(*, programme: Programme) -> QuerySet[MenteeApplication]:
     return programme.mentee_applications.order_by("name")
+
+
+def status_counts_for_admin(*, programme: Programme) -> dict[str, dict[str, int]]:
+    """Mentor and mentee applications and partnerships by status, totals under ``""`` (one
+    query): ``{"mentors": {"": 12, "submitted": 10, "withdrawn": 2}, "mentees": ..., ...}``."""
+    kinds = {"mentors": MentorApplication, "mentees": MenteeApplication, "pairs": Partnership}
+    statuses = {"mentors": ApplicationStatus.values, "mentees": ApplicationStatus.values}
+    statuses["pairs"] = Partnership.Status.values
+    fields = {
+        f"{kind}__{status}": _count(model, status=status)
+        for kind, model in kinds.items()
+        for status in statuses[kind]
+    }
+    row = Programme.objects.filter(pk=programme.pk).annotate(**fields).values(*fields).get()
+    counts = {kind: {s: row[f"{kind}__{s}"] for s in statuses[kind]} for kind in kinds}
+    return {kind: {"": sum(found.values()), **found} for kind, found in counts.items()}
 
 
 # --- Partnerships -----------------------------------------------------------------------------

@@ -8,22 +8,37 @@ staff may report an incident; comms staff manage incidents and removal requests.
 from __future__ import annotations
 
 from accounts_registry.api import (
+    ADMINISTERS_ACCOUNT,
     OfficialAccount,
     accounts_administered_by,
     is_account_admin,
     is_comms,
 )
+from portal.access_cache import access_of, remember
 from portal.permissions import AnyUser, has_role
 from portal.roles import Role
 
 from .models import Item
 
+_ANY_CHANNEL = "_moderation_any_channel"
+
 
 def can_moderate_any_channel(user: AnyUser) -> bool:
-    """Comms staff, or the admin of at least one official account."""
+    """Comms staff, or the admin of at least one official account (asked once per request,
+    the menu and the dashboard share the user object, and kept in ``portal.access_cache``)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return is_comms(user) or accounts_administered_by(user=user).exists()
+    if is_comms(user):
+        return True
+    known: bool | None = getattr(user, _ANY_CHANNEL, None)
+    if known is None:
+        # Shared between requests too; accounts_registry forgets it when an assignment changes.
+        known = access_of(user).flags.get(ADMINISTERS_ACCOUNT)
+        if known is None:
+            known = accounts_administered_by(user=user).exists()
+            remember(user, flags={ADMINISTERS_ACCOUNT: known})
+        setattr(user, _ANY_CHANNEL, known)
+    return known
 
 
 def can_moderate_channel(user: AnyUser, channel: OfficialAccount) -> bool:

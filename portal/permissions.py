@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
+from portal.access_cache import access_of, forget, forget_on_object, remember
 from portal.models import User
 from portal.roles import STAFF_ROLES, SUPERUSER_ONLY_ROLES, Role
 
@@ -31,7 +32,10 @@ _ROLE_CACHE = "_portal_roles"
 
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
-    """The site-wide roles of ``user``, loaded once per user object (one query).
+    """The site-wide roles of ``user``, loaded once per user object.
+
+    They come from the shared cache (``portal.access_cache``) or else from one query, which
+    then fills the cache.
 
     A named delegate holds ``Role.MARCOMMS_DIRECTOR`` while today (Europe/London) is within the
     delegation's dates and it was not ended early; the same query asks this with an EXISTS
@@ -41,29 +45,40 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, _ROLE_CACHE, None)
     if cached is None:
-        from portal.models import DirectorDelegation
-
-        today = timezone.localdate()
-        acting = DirectorDelegation.objects.filter(
-            delegate=OuterRef("pk"), ended_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-        )
-        rows = list(
-            User.objects.filter(pk=user.pk)
-            .annotate(acting=Exists(acting))
-            .values_list("groups__name", "acting")
-        )
-        names = {name for name, _ in rows}
-        if any(is_acting for _, is_acting in rows):
-            names.add(Role.MARCOMMS_DIRECTOR.value)
-        cached = frozenset(role for role in Role if role.value in names)
+        shared = access_of(user).roles
+        if shared is None:
+            shared = _roles_from_database(user)
+            remember(user, roles=shared)
+        cached = frozenset(role for role in Role if role.value in shared)
         setattr(user, _ROLE_CACHE, cached)
     return cached
 
 
+def _roles_from_database(user: User) -> tuple[str, ...]:
+    from portal.models import DirectorDelegation
+
+    today = timezone.localdate()
+    acting = DirectorDelegation.objects.filter(
+        delegate=OuterRef("pk"), ended_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+    )
+    rows = list(
+        User.objects.filter(pk=user.pk)
+        .annotate(acting=Exists(acting))
+        .values_list("groups__name", "acting")
+    )
+    names = {name for name, _ in rows if name}
+    if any(is_acting for _, is_acting in rows):
+        names.add(Role.MARCOMMS_DIRECTOR.value)
+    return tuple(sorted(names))
+
+
 def forget_roles(user: AnyUser) -> None:
-    """Drop the cached roles after the user's groups changed."""
+    """Drop the cached roles after the user's groups changed (here and in the shared cache)."""
     if hasattr(user, _ROLE_CACHE):
         delattr(user, _ROLE_CACHE)
+    forget_on_object(user)
+    if user.is_authenticated:
+        forget(user.pk)
 
 
 def has_role(user: AnyUser, *roles: Role) -> bool:

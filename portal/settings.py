@@ -523,6 +523,10 @@ WORKDAY_CUTOFF = os.environ.get("WORKDAY_CUTOFF", "16:00")
 WORKDAY_OPENS = os.environ.get("WORKDAY_OPENS", "09:00")
 WORKDAY_CLOSES = os.environ.get("WORKDAY_CLOSES", "17:00")
 
+# --- Page benchmark (bench/pages.py) ----------------------------------------------------------
+# Mounts /bench/baseline/, a signed-in page running one query; never set in production.
+PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False)
+
 # --- Institution ------------------------------------------------------------------------------
 INSTITUTION_NAME = os.environ.get("INSTITUTION_NAME", "The University")
 INSTITUTION_EMAIL_DOMAIN = os.environ.get("INSTITUTION_EMAIL_DOMAIN", "example.ac.uk")

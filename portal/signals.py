@@ -28,3 +28,33 @@ def on_authenticator_added(
         return
     request.session.cycle_key()
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+def on_groups_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """A user's groups are their roles: any change makes the cached roles stale."""
+    from portal.access_cache import forget
+
+    if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+        return
+    if not reverse:
+        forget(instance.pk)
+    elif action == "pre_clear":
+        forget(*instance.user_set.values_list("pk", flat=True))
+    elif pk_set:
+        forget(*pk_set)
+
+
+def on_delegation_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A delegation gives or takes the director's role: the delegate's cached roles are stale."""
+    from portal.access_cache import forget
+
+    forget(instance.delegate_id)
+
+
+def on_authenticator_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An authenticator added or removed: the cached two-factor state is stale."""
+    from portal.access_cache import forget
+
+    forget(instance.user_id)

@@ -8,17 +8,22 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
+from portal.access_cache import access_of, forget, forget_on_object, remember
 from portal.models import User
 
 _CACHE = "_portal_has_totp"
 
 
 def has_totp(user: User) -> bool:
+    """Whether ``user`` has a TOTP authenticator (shared cache, else one query)."""
     cached: bool | None = getattr(user, _CACHE, None)
     if cached is None:
-        cached = bool(
-            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        )
+        cached = access_of(user).totp
+        if cached is None:
+            cached = bool(
+                Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            )
+            remember(user, totp=cached)
         setattr(user, _CACHE, cached)
     return cached
 
@@ -29,6 +34,8 @@ def totp_enrol(user: User, secret: str) -> None:
     TOTP.activate(user, secret)
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
+    forget_on_object(user)
+    forget(user.pk)
 
 
 def totp_current_code(secret: str) -> str:

@@ -1,5 +1,6 @@
 """Top-level URLs: the platform, allauth, the admin, and one prefix per app."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -79,6 +80,10 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("", include("integration.urls")),
 ]
+
+if settings.PORTAL_BENCH_BASELINE:
+    # The one-query page the page benchmark compares every page with (bench/pages.py).
+    urlpatterns.insert(0, path("bench/baseline/", views.bench_baseline, name="bench_baseline"))
 
 handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"

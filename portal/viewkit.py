@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Generic, TypeVar, overload
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from portal.errors import DomainError
 from portal.models import User
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -67,8 +71,51 @@ def call_service(
     return True, result
 
 
-def query_without_page(request: HttpRequest) -> str:
+def select_options(choices: Iterable[tuple[object, object]], selected: object) -> SafeString:
+    """``<option>`` elements for a long filter list, escaped, built in Python: the template
+    language would take far longer over hundreds of options."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html('<option value="{}" selected>{}</option>', value, label)
+                if str(value) == str(selected)
+                else format_html('<option value="{}">{}</option>', value, label),
+            )
+            for value, label in choices
+        ),
+    )
+
+
+def query_without_page(request: HttpRequest, param: str = "page") -> str:
     """The list page's query string without its page number, for the pager's links."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return query.urlencode()
+
+
+class _Counted(Generic[M]):
+    """A queryset whose length is known already (from an aggregate), so paging does not count."""
+
+    def __init__(self, queryset: QuerySet[M], count: int) -> None:
+        self.queryset, self.total = queryset, count
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self.queryset)
+
+    @overload
+    def __getitem__(self, key: int) -> M: ...
+    @overload
+    def __getitem__(self, key: slice) -> QuerySet[M]: ...
+    def __getitem__(self, key: int | slice) -> M | QuerySet[M]:
+        return self.queryset[key]
+
+
+def page_of(queryset: QuerySet[M], *, count: int, number: str | None, size: int = 50) -> Page[M]:
+    """Page ``number`` (any text: a bad one gives the first or last page) of ``queryset``,
+    whose ``count`` rows the caller has counted already."""
+    return Paginator(_Counted(queryset, count), size).get_page(number)

@@ -16,7 +16,7 @@ from django.utils.log import AdminEmailHandler, RequireDebugFalse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.models import User
+from portal.models import OrgUnit, User
 from portal.navigation import dashboard_panels
 from portal.permissions import roles_of
 from portal.selectors import REMINDER_APP_LABELS, reminder_apps_for, reminders_visible_to
@@ -78,6 +78,19 @@ def _broker_status() -> str:
         logger.warning("health check: broker unreachable", exc_info=True)
         return "unreachable"
     return "ok"
+
+
+@login_required
+@require_GET
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """The floor of a signed-in page, for the page benchmark (mounted by PORTAL_BENCH_BASELINE).
+
+    The whole middleware stack runs (session, user, roles, two-factor), then exactly one query
+    and a tiny template without the menu: every other page's throughput is compared with this.
+    """
+    units = list(OrgUnit.objects.order_by("name").values_list("name", flat=True)[:5])
+    # Without the request: the context processors (the menu) would add queries of their own.
+    return HttpResponse(loader.render_to_string("portal/bench_baseline.html", {"units": units}))
 
 
 @never_cache

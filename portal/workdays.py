@@ -236,11 +236,24 @@ class WorkingCalendar:
         return -self._count_working_days(target - one, today - one)
 
     def _count_working_days(self, after: date, upto: date) -> int:
-        """Number of working days d with after < d <= upto."""
-        count, day = 0, self.next_working_day(after)
-        while day <= upto:
-            count, day = count + 1, self.next_working_day(day)
-        return count
+        """Number of working days d with after < d <= upto: weekdays by arithmetic, less the
+        bank holidays among them (a request overdue for months costs no more than one due
+        tomorrow)."""
+        if upto <= after:
+            return 0
+        holidays = sum(
+            1
+            for year in range(after.year, upto.year + 1)
+            for day in _bank_holidays(year)
+            if after < day <= upto and day.weekday() < 5
+        )
+        return _weekdays_upto(upto) - _weekdays_upto(after) - holidays
+
+
+def _weekdays_upto(day: date) -> int:
+    """Monday-to-Friday days from 1 January of year 1 (a Monday, ordinal 1) to ``day``."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
 
 
 def _setting_time(name: str, default: time) -> time:

@@ -41,7 +41,7 @@ SECTIONS = (
 )
 # With open advice, the triage count, the accounts without guidelines, and who may decide each
 # pending request (its stand-ins, the units' approvers and the directors).
-CONSOLE_QUERIES = 24
+CONSOLE_QUERIES = 22
 
 
 def build(cast: Cast) -> dict[str, int]:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from alumni.api import verified_user_ids
 from groups.errors import GroupsError
 from groups.models import Communication, Delivery, GroupRequest, Membership
+from groups.reports import sla_months_changed
 from groups.services.mailing import (
     CATEGORY,
     copies_link,
@@ -202,9 +203,9 @@ def communication_reschedule(
             return communication
         communication.release_at = scheduled_for
         communication.save(update_fields=["release_at"])
-        GroupRequest.objects.filter(pk=communication.request_id, status=R.SCHEDULED).update(
-            scheduled_for=scheduled_for, updated_at=timezone.now()
-        )
+        moved = GroupRequest.objects.filter(pk=communication.request_id, status=R.SCHEDULED)
+        sla_months_changed(*moved.values_list("submitted_at", flat=True))
+        moved.update(scheduled_for=scheduled_for, updated_at=timezone.now())
         audit_record(
             actor=actor,
             action="groups.communication.rescheduled",

@@ -67,3 +67,52 @@ def test_sla_report_figures(group, committee):
     assert overdue_open.pk
     csv_text = sla_report_csv(rows)
     assert "2026-11,5,4,2,50.0,4,5.5" in csv_text
+
+
+def test_cached_months_are_reused_until_a_transition_changes_them(
+    group, committee, django_assert_num_queries
+):
+    make_member(group)  # someone to email, so the requests may be sent by email
+    staff = make_user(Role.ENGAGEMENT_STAFF)
+    public = details(audience=GroupRequest.Audience.PUBLIC)
+    with time_machine.travel(at(2, 10), tick=False):  # due Thu 5 Nov 10:00
+        request = request_submit(actor=committee, group_id=group.pk, details=public)
+    with time_machine.travel(at(20, 12), tick=False):
+        assert sla_report(months=2)[-1].counted == 1  # open past its due time: late
+        with django_assert_num_queries(0):
+            again = sla_report(months=2)
+        assert (again[-1].counted, again[-1].on_time) == (1, 0)
+    with time_machine.travel(at(2, 13), tick=False):
+        request_start(actor=staff, request_id=request.pk)
+    with time_machine.travel(at(3, 10), tick=False):
+        request_mark_sent(actor=staff, request_id=request.pk)
+    with time_machine.travel(at(20, 12), tick=False):
+        november = sla_report(months=2)[-1]
+    assert (november.counted, november.on_time, november.share_on_time) == (1, 1, 100.0)
+
+
+def test_an_open_request_passing_its_due_time_changes_its_month_without_a_transition(
+    group, committee
+):
+    make_member(group)  # someone to email, so the requests may be sent by email
+    with time_machine.travel(at(2, 10), tick=False):  # due Thu 5 Nov 10:00
+        request_submit(actor=committee, group_id=group.pk, details=details())
+    with time_machine.travel(at(4, 12), tick=False):
+        assert sla_report(months=1)[-1].counted == 0  # it can still be on time
+    with time_machine.travel(at(5, 11), tick=False):
+        assert sla_report(months=1)[-1].counted == 1
+
+
+def test_a_new_month_is_counted_without_counting_the_closed_ones_again(group, committee):
+    make_member(group)  # someone to email, so the requests may be sent by email
+    with time_machine.travel(datetime(2026, 10, 5, 10, tzinfo=LONDON), tick=False):
+        october = request_submit(actor=committee, group_id=group.pk, details=details())
+    with time_machine.travel(at(2, 10), tick=False):
+        request_submit(actor=committee, group_id=group.pk, details=details())
+        assert [r.submitted for r in sla_report(months=2)] == [1, 1]
+        # Moved into November behind the services' back (no version changes): October is not
+        # aggregated again, so it still shows its request; November, which a new request
+        # changed, is, and finds three.
+        GroupRequest.objects.filter(pk=october.pk).update(submitted_at=at(1, 9))
+        request_submit(actor=committee, group_id=group.pk, details=details())
+        assert [r.submitted for r in sla_report(months=2)] == [1, 3]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,7 +56,14 @@ from groups.services.plans import plan_save, plan_submit
 from groups.services.presences import presence_confirm_disclaimer, presence_register
 from groups.services.requests import request_message_post, request_resubmit, request_submit
 from portal.permissions import get_visible_or_404
-from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
+from portal.viewkit import (
+    AuthenticatedHttpRequest,
+    call_service,
+    current_user,
+    query_without_page,
+)
+
+COMMITTEE_PAGE = 25  # requests per page of a committee's home
 
 # --- Members ----------------------------------------------------------------------------------
 
@@ -137,7 +145,9 @@ def email_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def committee_home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = access_committee_or_404(current_user(request), slug, with_counts=True)
-    reqs = list(requests_of_group(group=group).select_related("group")[:100])
+    page = Paginator(
+        requests_of_group(group=group).select_related("group"), COMMITTEE_PAGE
+    ).get_page(request.GET.get("page"))
     now = timezone.now()
     year = plan_year()
     return render(
@@ -145,7 +155,9 @@ def committee_home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         "groups/committee/home.html",
         {
             "group": group,
-            "requests": [(r, due_mark(r, now)) for r in reqs],
+            "requests": [(r, due_mark(r, now)) for r in page.object_list],
+            "page": page,
+            "query": query_without_page(request),
             "plans": plans_of_group(group=group)[:5],
             "year": year,
             "next_year": year + 1,

@@ -216,9 +216,9 @@ def test_admin_creates_a_programme(client: Client, scheme_admin: User) -> None:
     assert "must end after it starts" in response.content.decode()
 
 
-# Queries of a warmed-up request (session, user and roles are cached by the first one).
-ADMIN_PROGRAMME_QUERIES = 11
-PROGRAMME_LIST_QUERIES = 7
+# Queries of a warmed-up request (roles and two-factor state are cached by the first one).
+ADMIN_PROGRAMME_QUERIES = 9
+PROGRAMME_LIST_QUERIES = 4
 
 
 @pytest.mark.parametrize("pairs", [2, 12])

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring import selectors
 from mentoring.forms import ConcernFollowUpForm, ConstraintForm, ProgrammeForm
-from mentoring.models import Concern, Partnership
+from mentoring.models import ApplicationStatus, Concern, Partnership
 from mentoring.permissions import can_manage_mentoring
 from mentoring.services import concerns as concern_services
 from mentoring.services import matching as matching_services
@@ -25,9 +25,16 @@ from mentoring.services import programmes as programme_services
 from portal.audit import audit_personal_data_view
 from portal.permissions import role_required
 from portal.roles import Role
-from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user
+from portal.viewkit import (
+    AuthenticatedHttpRequest,
+    call_service,
+    current_user,
+    page_of,
+    query_without_page,
+)
 
 admin_only = role_required(Role.SCHEME_ADMIN)
+PAGE_SIZE = 25  # rows of each list on a programme's page
 
 
 def concerns_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -109,12 +116,36 @@ def programme_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 def programme_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A programme's runs, partnerships and applications: each list paged and filtered by
+    status, the counts by status from one aggregate."""
     programme = selectors.access_programme_or_404(current_user(request), pk)
-    partnerships = list(selectors.partnerships_for_admin(programme=programme))
+    counts = selectors.status_counts_for_admin(programme=programme)
+    lists = {
+        "pairs": selectors.partnerships_for_admin(programme=programme),
+        "mentors": selectors.mentors_for_admin(programme=programme),
+        "mentees": selectors.mentees_for_admin(programme=programme),
+    }
+    labels = {"pairs": Partnership.Status.choices, "mentors": ApplicationStatus.choices}
+    labels["mentees"] = ApplicationStatus.choices
+    sections: dict[str, dict[str, Any]] = {}
+    for name, rows in lists.items():
+        status = request.GET.get(f"{name}_status", "")
+        status = status if status in counts[name] else ""
+        number = request.GET.get(f"{name}_page")
+        rows = rows.filter(status=status) if status else rows
+        sections[name] = {
+            "page": page_of(rows, count=counts[name][status], number=number, size=PAGE_SIZE),
+            "status": status,
+            "total": counts[name][""],
+            "choices": [(value, label, counts[name][value]) for value, label in labels[name]],
+            "query": query_without_page(request, f"{name}_page"),
+            "param": f"{name}_page",
+        }
+    partnerships: list[Partnership] = list(sections["pairs"]["page"])
     reminders = selectors.meeting_reminders_by_partnership(partnerships)
     today = timezone.localdate()
     expected = sum(1 for due in programme.meeting_due_dates() if due <= today)
-    rows = [
+    sections["pairs"]["rows"] = [
         (p, reminders.get(p.pk, []), p.is_live(today) and p.meeting_count < expected)  # type: ignore[attr-defined]
         for p in partnerships
     ]
@@ -123,13 +154,16 @@ def programme_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "mentoring/manage/programme.html",
         {
             "programme": programme,
-            "mentors": selectors.mentors_for_admin(programme=programme),
-            "mentees": selectors.mentees_for_admin(programme=programme),
-            "partnerships": rows,
+            **sections,
             "expected_meetings": expected,
             "runs": selectors.match_runs_of(programme=programme)[:10],
             "ended": programme.has_ended(today),
-            "active_left": any(p.status == Partnership.Status.ACTIVE for p in partnerships),
+            "active_left": counts["pairs"][Partnership.Status.ACTIVE] > 0,
+            "filters": [
+                ("pairs", "Partnerships", sections["pairs"]),
+                ("mentors", "Mentor applications", sections["mentors"]),
+                ("mentees", "Mentee applications", sections["mentees"]),
+            ],
         },
     )
 

@@ -242,12 +242,18 @@ def next_open_item(*, user: AnyUser, item: Item) -> Item | None:
         .exclude(pk=item.pk)
         .order_by("-priority", "created_at", "id")
     )
-    after = (
-        Q(priority__lt=item.priority)
-        | Q(priority=item.priority, created_at__gt=item.created_at)
-        | Q(priority=item.priority, created_at=item.created_at, id__gt=item.pk)
+    # Two seeks along the queue's index (one OR of the three cases would be a filter over
+    # every item ahead of this one): later in the same priority, else the next priority down.
+    same_priority = open_items.filter(
+        Q(created_at__gt=item.created_at) | Q(created_at=item.created_at, id__gt=item.pk),
+        priority=item.priority,
+        created_at__gte=item.created_at,
     )
-    return open_items.filter(after).first() or open_items.first()
+    return (
+        same_priority.first()
+        or open_items.filter(priority__lt=item.priority).first()
+        or open_items.first()
+    )
 
 
 def active_decision(*, item: Item) -> Decision | None:
@@ -301,8 +307,12 @@ def access_incident_or_404(user: AnyUser, incident_id: int) -> Incident:
     return get_visible_or_404(incidents_visible_to(user=user), pk=incident_id)
 
 
+def open_incidents() -> QuerySet[Incident]:
+    return Incident.objects.exclude(state=Incident.State.CLOSED)
+
+
 def open_incident_count() -> int:
-    return Incident.objects.exclude(state=Incident.State.CLOSED).count()
+    return open_incidents().count()
 
 
 def removal_requests_visible_to(*, user: AnyUser) -> QuerySet[RemovalRequest]:

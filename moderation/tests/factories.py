@@ -35,10 +35,11 @@ def make_channel_admin(user: User, channel: OfficialAccount) -> AdminAssignment:
 
 
 def end_channel_admin(user: User, channel: OfficialAccount) -> None:
-    """Close ``user``'s open access-log row on ``channel``."""
-    AdminAssignment.objects.filter(account=channel, user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    """Close ``user``'s open access-log row on ``channel`` (saved, as the registry's
+    ``admin_revoke`` does, so that cached access is forgotten)."""
+    for row in AdminAssignment.objects.filter(account=channel, user=user, revoked_at__isnull=True):
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
 
 
 def make_account_admin(channel: OfficialAccount) -> User:

@@ -16,7 +16,7 @@ from accounts_registry.errors import RegistryError
 from accounts_registry.models import AccountRequest, ApprovalDecision
 from accounts_registry.services.requests import request_decide
 from accounts_registry.tests.factories import acknowledged, make_cast
-from portal import people
+from portal import access_cache, people
 from portal.models import AuditEvent, DirectorDelegation, OrgUnit, RoleGrant, User
 from portal.people import PeopleError
 from portal.people_selectors import describe_role_event, role_history_of, users_acting_as
@@ -254,9 +254,13 @@ def test_roles_of_stays_one_query_with_delegations(admin: User, director: User) 
         assert has_role(delegate, Role.MARCOMMS_DIRECTOR)
     assert len(queries) == 1
     nobody = fresh(make_user())
+    access_cache.forget(nobody.pk)  # as the first request after a sign-in finds it
     with CaptureQueriesContext(connection) as queries:
         assert roles_of(nobody) == frozenset()
     assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:  # the next request: from the cache
+        assert roles_of(fresh(nobody)) == frozenset()
+    assert len(queries) == 1  # the user row only
 
 
 def test_delegation_ended_early_and_no_ops(admin: User, director: User) -> None:

@@ -534,6 +534,26 @@ def test_working_days_until(now: datetime, due: datetime, expected: int) -> None
     assert CAL.working_days_until(now, due) == expected
 
 
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=0, max_value=800),
+)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_working_days_are_counted_as_walking_them_would(after: date, span: int) -> None:
+    upto = after + timedelta(days=span)
+    walked, day = 0, CAL.next_working_day(after)
+    while day <= upto:
+        walked, day = walked + 1, CAL.next_working_day(day)
+    assert CAL._count_working_days(after, upto) == walked
+
+
+def test_a_long_overdue_request_costs_no_more_than_a_fresh_one() -> None:
+    started = perf.perf_counter()
+    for _ in range(200):
+        assert CAL.working_days_until(ldt(2026, 3, 9, 10), ldt(2024, 9, 2, 10)) < -350
+    assert perf.perf_counter() - started < 0.5
+
+
 # --------------------------------------------------------------------------- default_calendar
 
 

@@ -47,7 +47,13 @@ from groups.services.requests import (
     request_start,
 )
 from portal.audit import audit_personal_data_view
-from portal.viewkit import AuthenticatedHttpRequest, call_service, current_user, query_without_page
+from portal.viewkit import (
+    AuthenticatedHttpRequest,
+    call_service,
+    current_user,
+    query_without_page,
+    select_options,
+)
 
 
 @staff_only
@@ -72,7 +78,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "params": params,
             "statuses": GroupRequest.Status.choices,
             "kinds": GroupRequest.Kind.choices,
-            "groups": group_choices(),
+            "group_options": select_options(group_choices(), params["group_slug"]),
             "query": query_without_page(request),
         },
     )
