@@ -25,7 +25,10 @@ from accounts_registry.selectors.approvers import (
     emails_of,
     with_decision_facts,
 )
-from accounts_registry.services.approvers import NO_APPROVER_KIND, SLOT_LABELS
+from accounts_registry.services.approvers import (
+    NO_APPROVER_KIND,
+    no_approver_notice,
+)
 from accounts_registry.services.notifications import comms_recipients, notice
 from portal.audit import audit_record_bulk
 from portal.mail import Mail, emails_queue
@@ -118,17 +121,7 @@ def _report(pending: list[AccountRequest], deciders: dict[int, SlotDeciders]) ->
     emails_queue(
         mail
         for request, slot in reported
-        for mail in notice(
-            to=recipients,
-            subject=f"No eligible approver for account request: {request.proposed_name}",
-            template="no_eligible_approver",
-            context={
-                "request": request,
-                "slot_label": SLOT_LABELS[slot],
-                "url": reverse("accounts_registry:request_detail", args=[request.pk]),
-            },
-            category="request.no_approver",
-        )
+        for mail in no_approver_notice(request, slot, to=recipients)
     )
     audit_record_bulk(
         actor=None,

@@ -15,13 +15,14 @@ from accounts_registry.models import AccountRequest, ApprovalDecision, StandInAp
 from accounts_registry.permissions import is_registry_staff
 from accounts_registry.selectors.approvers import SlotDeciders, emails_of, request_deciders
 from portal.audit import audit_record
+from portal.mail import Mail, emails_queue
 from portal.models import User
 from portal.permissions import has_role
 from portal.reminders import reminder_claim
 from portal.roles import Role
 
 from .common import pending_refusal, request_lock
-from .notifications import comms_recipients, notify
+from .notifications import comms_recipients, notice, notify
 
 NO_APPROVER_KIND = "accounts_registry.request.no_approver"
 SLOT_LABELS = dict(ApprovalDecision.Slot.choices)
@@ -45,6 +46,21 @@ def decision_needed_notify(
     )
 
 
+def no_approver_notice(request: AccountRequest, slot: str, *, to: list[str]) -> list[Mail]:
+    """Comms' email that ``slot`` of ``request`` has nobody eligible to decide it."""
+    return notice(
+        to=to,
+        subject=f"No eligible approver for account request: {request.proposed_name}",
+        template="no_eligible_approver",
+        context={
+            "request": request,
+            "slot_label": SLOT_LABELS[slot],
+            "url": reverse("accounts_registry:request_detail", args=[request.pk]),
+        },
+        category="request.no_approver",
+    )
+
+
 def approvers_check(request: AccountRequest, *, deciders: SlotDeciders | None = None) -> list[str]:
     """Report to comms, once per slot, each open slot of ``request`` nobody eligible can fill.
 
@@ -63,17 +79,7 @@ def approvers_check(request: AccountRequest, *, deciders: SlotDeciders | None = 
             target=request,
             new={"slot": slot},
         )
-        notify(
-            to=comms_recipients(),
-            subject=f"No eligible approver for account request: {request.proposed_name}",
-            template="no_eligible_approver",
-            context={
-                "request": request,
-                "slot_label": SLOT_LABELS[slot],
-                "url": reverse("accounts_registry:request_detail", args=[request.pk]),
-            },
-            category="request.no_approver",
-        )
+        emails_queue(no_approver_notice(request, slot, to=comms_recipients()))
         reported.append(slot)
     return reported
 
